@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { Limits } from '../limits.js';
+import { idSchema } from '../models/common.js';
+import { conversationStatusSchema, conversationSummarySchema } from '../models/conversation.js';
+import { messageSchema } from '../models/message.js';
+
+const limit = (def: number) => z.coerce.number().int().min(1).max(Limits.pageMax).default(def);
+
+/** GET /api/conversations */
+export const listConversationsQuerySchema = z.object({
+  status: z.enum(['open', 'resolved', 'all']).default('open'),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: limit(Limits.pageDefault),
+});
+export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
+
+export const conversationPageSchema = z.object({
+  items: z.array(conversationSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+export type ConversationPage = z.infer<typeof conversationPageSchema>;
+
+/** GET /api/conversations/:id/messages: the `limit` newest before `before`, ascending. */
+export const historyQuerySchema = z.object({
+  before: z.coerce.number().int().min(1).optional(),
+  limit: limit(Limits.pageDefault),
+});
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export const historyPageSchema = z.object({
+  messages: z.array(messageSchema),
+  hasMore: z.boolean(),
+});
+export type HistoryPage = z.infer<typeof historyPageSchema>;
+
+/** PATCH /api/conversations/:id */
+export const updateConversationRequestSchema = z.strictObject({
+  status: conversationStatusSchema.optional(),
+  assigneeId: idSchema.nullable().optional(),
+});
+export type UpdateConversationRequest = z.infer<typeof updateConversationRequestSchema>;
+
+/** GET /api/search: whole words, any case. */
+export const searchQuerySchema = z.object({
+  q: z.string().trim().min(Limits.searchQueryMin).max(Limits.searchQueryMax),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: limit(Limits.searchPageDefault),
+});
+export type SearchQuery = z.infer<typeof searchQuerySchema>;
+
+export const searchHitSchema = z.object({
+  message: messageSchema,
+  conversation: conversationSummarySchema,
+});
+export type SearchHit = z.infer<typeof searchHitSchema>;
+
+export const searchPageSchema = z.object({
+  items: z.array(searchHitSchema),
+  nextCursor: z.string().nullable(),
+});
+export type SearchPage = z.infer<typeof searchPageSchema>;
+
+/** GET /api/conversations/:id/transcript */
+export const transcriptQuerySchema = z.object({
+  format: z.enum(['txt', 'json']).default('txt'),
+});
+export type TranscriptQuery = z.infer<typeof transcriptQuerySchema>;
+
+export const transcriptJsonSchema = z.object({
+  conversation: conversationSummarySchema,
+  messages: z.array(messageSchema),
+});
+export type TranscriptJson = z.infer<typeof transcriptJsonSchema>;
+
+/** Path parameter `:id`: a malformed id is a 400. */
+export const idParamSchema = z.object({ id: idSchema });

@@ -1,0 +1,3 @@
+export * from './client-frames.js';
+export * from './server-frames.js';
+export * from './parse.js';
