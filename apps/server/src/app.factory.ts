@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { Limits } from '@bellhop/protocol';
+import { AppModule } from './app.module.js';
+import { NestPinoLogger } from './common/logger.js';
+import type { AppConfig } from './config/config.js';
+import { BellhopWsAdapter } from './modules/realtime/ws.adapter.js';
+
+const NON_APP_PATHS = /^\/(api|ws|healthz|readyz|metrics)(\/|$)/;
+
+/** Builds the Nest application: HTTP API, WebSocket gateway and (when built) the web app, on one server. */
+export async function createApp(config: AppConfig, logger: Logger, databaseUrl: string): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, databaseUrl), {
+    bodyParser: false,
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+  });
+  app.disable('x-powered-by');
+  if (config.trustProxy) app.set('trust proxy', true);
+  app.useBodyParser('json', { limit: Limits.httpBodyMaxBytes });
+  app.use(cookieParser());
+  app.enableCors({ origin: config.allowedOrigins, credentials: true });
+  app.useWebSocketAdapter(new BellhopWsAdapter(app));
+
+  if (config.webDistDir) {
+    const dist = config.webDistDir;
+    app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
+    // Every client route (/, /join/:code, /chat, /staff/...) answers with the app.
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || NON_APP_PATHS.test(req.path)) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  }
+  return app;
+}
+
+function immutableAssets(res: Response, file: string): void {
+  if (file.includes(`${path.sep}assets${path.sep}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+}

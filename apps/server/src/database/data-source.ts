@@ -1,0 +1,44 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { InitialSchema1764100000000 } from './migrations/1764100000000-InitialSchema.js';
+
+/** Every migration, in order. Migrations are never edited once merged: add a new one. */
+export const migrations = [InitialSchema1764100000000];
+
+/** Fixed key for the advisory lock that serialises migrations across instances starting together. */
+const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
+
+export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    applicationName: 'bellhop',
+    extra: {
+      max: 20,
+      connectionTimeoutMillis: 3000,
+      // Every acked message must be durable: never let a session turn this off.
+      options: '-c synchronous_commit=on',
+    },
+  };
+}
+
+/** Runs pending migrations under an advisory lock, so several instances may start at once. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const ran = await ds.runMigrations({ transaction: 'each' });
+    return ran.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** A data source for the TypeORM CLI: `typeorm migration:run -d dist/database/data-source.js`. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/bellhop'));

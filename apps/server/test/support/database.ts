@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const TEMPLATE_DB = 'bellhop_e2e_template';
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  /** Runs SQL against this database (for assertions and setup that is not under test). */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  drop(): Promise<void>;
+}
+
+/** A fresh database with the real migrations applied (a copy of the suite's template). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.BELLHOP_E2E_ADMIN_URL;
+  if (!adminUrl) throw new Error('BELLHOP_E2E_ADMIN_URL is unset: run e2e specs through jest --selectProjects e2e');
+  const name = `bellhop_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  pool.on('error', () => undefined);
+  return {
+    url,
+    name,
+    query: (sql, params) => pool.query(sql, params as unknown[]),
+    drop: async () => {
+      await pool.end();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
