@@ -1,0 +1,154 @@
+import type { Message } from '@bellhop/protocol';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../../lib/api';
+import type { OutboxEntry, RealtimeClient } from '../../lib/realtime';
+import { loadReadCursor, mergeMessages, saveReadCursor } from './messages';
+
+export interface Participant {
+  type: 'guest' | 'staff';
+  id: string;
+}
+
+export interface ConversationView {
+  messages: Message[];
+  pending: OutboxEntry[];
+  hasMore: boolean;
+  loading: boolean;
+  loadingOlder: boolean;
+  error: unknown;
+  /** Highest seq the other side has read. */
+  otherReadSeq: number;
+  /** Name of the other side while they type. */
+  typing: string | null;
+  loadOlder(): void;
+  reload(): void;
+  /** Throws BodyError for a body the server would refuse. */
+  send(text: string): void;
+  retry(clientMsgId: string): void;
+  discard(clientMsgId: string): void;
+}
+
+const PAGE = 50;
+const TYPING_TIMEOUT_MS = 6_000;
+
+/**
+ * One conversation: the newest page over HTTP, older pages on demand (keyset paging with
+ * `before`), then live messages and resume through the socket client.
+ */
+export function useConversation(client: RealtimeClient, conversationId: string, self: Participant): ConversationView {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [pending, setPending] = useState<OutboxEntry[]>(() => client.pending(conversationId));
+  const [hasMore, setHasMore] = useState(false);
+  const [loading, setLoading] = useState(true);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [otherReadSeq, setOtherReadSeq] = useState(() => loadReadCursor(conversationId, self.type));
+  const [typing, setTyping] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
+  const olderInFlight = useRef(false);
+
+  useEffect(() => {
+    let cancelled = false;
+    setMessages([]);
+    setLoading(true);
+    setError(null);
+    setTyping(null);
+    setOtherReadSeq(loadReadCursor(conversationId, self.type));
+    setPending(client.pending(conversationId));
+
+    const offMessage = client.on('message', ({ message }) => {
+      if (message.conversationId !== conversationId) return;
+      setMessages((current) => mergeMessages(current, [message]));
+      if (message.sender.type !== self.type) setTyping(null);
+    });
+    const offOutbox = client.on('outbox', (entries) => {
+      setPending(entries.filter((e) => e.conversationId === conversationId));
+    });
+    const offRead = client.on('read', ({ conversationId: id, reader, seq }) => {
+      if (id !== conversationId || reader.type === self.type) return;
+      setOtherReadSeq((current) => {
+        const next = Math.max(current, seq);
+        if (next !== current) saveReadCursor(conversationId, self.type, next);
+        return next;
+      });
+    });
+    let typingTimer: ReturnType<typeof setTimeout> | undefined;
+    const offTyping = client.on('typing', ({ conversationId: id, who, active }) => {
+      if (id !== conversationId || who.type === self.type) return;
+      clearTimeout(typingTimer);
+      setTyping(active ? who.name : null);
+      if (active) typingTimer = setTimeout(() => setTyping(null), TYPING_TIMEOUT_MS);
+    });
+
+    api.history(conversationId, undefined, PAGE).then(
+      (page) => {
+        if (cancelled) return;
+        setMessages((current) => mergeMessages(current, page.messages));
+        setHasMore(page.hasMore);
+        setLoading(false);
+        const lastSeq = page.messages[page.messages.length - 1]?.seq ?? 0;
+        client.watch(conversationId, lastSeq);
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        setError(err);
+        setLoading(false);
+      },
+    );
+
+    return () => {
+      cancelled = true;
+      clearTimeout(typingTimer);
+      offMessage();
+      offOutbox();
+      offRead();
+      offTyping();
+      client.unwatch(conversationId);
+    };
+  }, [client, conversationId, self.type, generation]);
+
+  const loadOlder = useCallback(() => {
+    const first = messagesRef.current[0];
+    if (!first || olderInFlight.current) return;
+    olderInFlight.current = true;
+    setLoadingOlder(true);
+    api.history(conversationId, first.seq, PAGE).then(
+      (page) => {
+        olderInFlight.current = false;
+        setMessages((current) => mergeMessages(current, page.messages));
+        setHasMore(page.hasMore);
+        setLoadingOlder(false);
+      },
+      () => {
+        olderInFlight.current = false;
+        setLoadingOlder(false);
+      },
+    );
+  }, [conversationId]);
+
+  const send = useCallback(
+    (text: string) => {
+      client.send(conversationId, text);
+      client.typing(conversationId, false);
+    },
+    [client, conversationId],
+  );
+
+  return {
+    messages,
+    pending,
+    hasMore,
+    loading,
+    loadingOlder,
+    error,
+    otherReadSeq,
+    typing,
+    loadOlder,
+    reload: () => setGeneration((g) => g + 1),
+    send,
+    retry: (id) => client.retry(id),
+    discard: (id) => client.discard(id),
+  };
+}

@@ -1,0 +1,153 @@
+import { normalizeJoinCode, personNameSchema, roomNumberSchema } from '@bellhop/protocol';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { describeError } from '../../app/errors';
+import { getSession, joinStay, restoreSession } from '../../lib/api';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { Loading } from '../../ui/Loading';
+import { GuestLayout } from './GuestLayout';
+
+type Mode = 'code' | 'room';
+
+/** `/`: the guest signs in with the join code, or with room number and family name. */
+export function GuestEntryPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [checking, setChecking] = useState(() => getSession()?.kind !== 'guest');
+  const [mode, setMode] = useState<Mode>('code');
+  const [code, setCode] = useState('');
+  const [room, setRoom] = useState('');
+  const [family, setFamily] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    document.title = `${t('guest.entry.title')} · ${t('brand')}`;
+  }, [t]);
+
+  useEffect(() => {
+    if (getSession()?.kind === 'guest') {
+      navigate('/chat', { replace: true });
+      return;
+    }
+    let cancelled = false;
+    // A returning guest whose cookie is still valid goes straight to the chat.
+    restoreSession().then(
+      (session) => {
+        if (cancelled) return;
+        if (session?.kind === 'guest') navigate('/chat', { replace: true });
+        else setChecking(false);
+      },
+      () => !cancelled && setChecking(false),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [navigate]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    let request;
+    if (mode === 'code') {
+      const normalized = normalizeJoinCode(code);
+      if (!normalized) return setError(t('guest.entry.badCode'));
+      request = { code: normalized };
+    } else {
+      const r = roomNumberSchema.safeParse(room);
+      const f = personNameSchema.safeParse(family);
+      if (!r.success || !f.success) return setError(t('guest.entry.missingRoom'));
+      request = { roomNumber: r.data, familyName: f.data };
+    }
+    setBusy(true);
+    try {
+      await joinStay(request);
+      navigate('/chat', { replace: true });
+    } catch (err) {
+      setError(describeError(err, t, t(mode === 'code' ? 'guest.entry.codeNotFound' : 'guest.entry.roomNotFound')));
+      setBusy(false);
+    }
+  };
+
+  if (checking) {
+    return (
+      <GuestLayout>
+        <main className="guest__main guest__main--center">
+          <Loading label={t('common.loading')} />
+        </main>
+      </GuestLayout>
+    );
+  }
+
+  return (
+    <GuestLayout>
+      <main className="guest__main guest__main--center">
+        <section className="card entry" aria-labelledby="entry-title">
+          <h1 id="entry-title" ref={heading} className="entry__title">
+            {t('guest.entry.title')}
+          </h1>
+          <p className="entry__lead">{t('guest.entry.lead')}</p>
+          <div className="segmented" role="radiogroup" aria-label={t('guest.entry.how')}>
+            {(['code', 'room'] as const).map((m) => (
+              <button
+                key={m}
+                type="button"
+                role="radio"
+                aria-checked={mode === m}
+                className={`segmented__option${mode === m ? ' is-active' : ''}`}
+                onClick={() => {
+                  setMode(m);
+                  setError(null);
+                }}
+              >
+                {t(`guest.entry.mode.${m}`)}
+              </button>
+            ))}
+          </div>
+          <form onSubmit={submit} className="form" noValidate>
+            {mode === 'code' ? (
+              <div className="field">
+                <label htmlFor="join-code">{t('guest.entry.code')}</label>
+                <input
+                  id="join-code"
+                  className="input input--code"
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  autoCapitalize="characters"
+                  autoComplete="one-time-code"
+                  autoCorrect="off"
+                  spellCheck={false}
+                  placeholder="ABCD-EFGH"
+                  inputMode="text"
+                  maxLength={20}
+                  required
+                />
+                <p className="field__hint">{t('guest.entry.codeHint')}</p>
+              </div>
+            ) : (
+              <>
+                <div className="field">
+                  <label htmlFor="join-room">{t('guest.entry.room')}</label>
+                  <input id="join-room" className="input" value={room} onChange={(e) => setRoom(e.target.value)} inputMode="text" maxLength={10} autoComplete="off" required />
+                </div>
+                <div className="field">
+                  <label htmlFor="join-family">{t('guest.entry.family')}</label>
+                  <input id="join-family" className="input" value={family} onChange={(e) => setFamily(e.target.value)} autoComplete="family-name" maxLength={100} required />
+                </div>
+              </>
+            )}
+            {error ? <ErrorNote>{error}</ErrorNote> : null}
+            <button type="submit" className="btn btn--primary btn--block btn--large" disabled={busy}>
+              {busy ? t('guest.entry.joining') : t('guest.entry.submit')}
+            </button>
+          </form>
+        </section>
+        <p className="entry__staff">
+          <Link to="/staff">{t('guest.entry.staffLink')}</Link>
+        </p>
+      </main>
+    </GuestLayout>
+  );
+}
