@@ -32,8 +32,8 @@ grep -E '^COPY ' Dockerfile | grep -v -- '--from=' | while read -r _ rest; do
 done
 
 echo "-- Dockerfile build steps in a scratch copy"
-git ls-files -z | tar --null -T - -cf - --exclude-from=<(sed 's#^\*\*/##' .dockerignore) | tar -xf - -C "$work"
-mkdir -p "$work/src" && mv "$work"/* "$work/src/" 2>/dev/null || true
+mkdir -p "$work/src"
+git ls-files -z | tar --null -T - -cf - --exclude-from=<(sed 's#^\*\*/##' .dockerignore) | tar -xf - -C "$work/src"
 cd "$work/src"
 pnpm install --frozen-lockfile --silent
 pnpm --filter @bellhop/protocol --filter @bellhop/server --filter @bellhop/web build >/dev/null

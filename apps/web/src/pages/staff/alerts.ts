@@ -1,0 +1,53 @@
+/** A short two-note chime made with Web Audio (no sound file to serve). */
+let audio: AudioContext | null = null;
+
+/** Browsers allow sound only after a user gesture: call this from one (sign-in, a click). */
+export function unlockSound(): void {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') void audio.resume();
+  } catch {
+    audio = null;
+  }
+}
+
+export function playChime(): void {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === 'suspended') void audio.resume();
+    const now = audio.currentTime;
+    for (const [i, freq] of [880, 1318.5].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = freq;
+      const start = now + i * 0.16;
+      gain.gain.setValueAtTime(0.0001, start);
+      gain.gain.exponentialRampToValueAtTime(0.25, start + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, start + 0.5);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(start);
+      osc.stop(start + 0.55);
+    }
+  } catch {
+    // No audio device: the title count and the notification still show.
+  }
+}
+
+export function notificationsSupported(): boolean {
+  return typeof window !== 'undefined' && 'Notification' in window;
+}
+
+export function showNotification(title: string, body: string, tag: string, onClick: () => void): void {
+  if (!notificationsSupported() || Notification.permission !== 'granted') return;
+  try {
+    const n = new Notification(title, { body, tag });
+    n.onclick = () => {
+      window.focus();
+      onClick();
+      n.close();
+    };
+  } catch {
+    // Some platforms allow notifications only from a service worker.
+  }
+}
