@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // NestJS injects by the constructor's parameter types, read from decorator metadata: those
+    // imports are values, and the type-import rule must know it.
+    files: ['apps/server/**/*.ts'],
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly', globalThis: 'readonly' } },
+  },
+  {
     files: ['apps/server/src/**/*.ts'],
     ignores: ['apps/server/src/config/**', 'apps/server/src/**/*.spec.ts'],
     rules: {

@@ -18,6 +18,8 @@ const common = {
 
 /** Unit specs live beside the code; e2e specs in test/ boot the real app against a real Postgres. */
 export default {
+  // Applies to every project (a per-project testTimeout is ignored).
+  testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     {
@@ -27,7 +29,6 @@ export default {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 60000,
     },
   ],
 };

@@ -35,15 +35,17 @@ export const envSchema = z
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'ADMIN_USERNAME and ADMIN_PASSWORD go together' });
     }
     for (const origin of (env.ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-      let ok = false;
-      try {
-        const u = new URL(origin);
-        ok = u.origin === origin && (u.protocol === 'http:' || u.protocol === 'https:');
-      } catch {
-        ok = false;
-      }
-      if (!ok) ctx.addIssue({ code: 'custom', path: ['ALLOWED_ORIGINS'], message: `"${origin}" is not an exact origin like https://chat.example.com` });
+      if (!isExactOrigin(origin)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_ORIGINS'], message: `"${origin}" is not an exact origin like https://chat.example.com` });
     }
   });
+
+function isExactOrigin(origin: string): boolean {
+  try {
+    const u = new URL(origin);
+    return u.origin === origin && (u.protocol === 'http:' || u.protocol === 'https:');
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-const TEMPLATE_DB = 'bellhop_e2e_template';
 
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
@@ -21,7 +20,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.BELLHOP_E2E_ADMIN_URL;
   if (!adminUrl) throw new Error('BELLHOP_E2E_ADMIN_URL is unset: run e2e specs through jest --selectProjects e2e');
-  const name = `bellhop_e2e_${randomBytes(6).toString('hex')}`;
+  const prefix = process.env.BELLHOP_E2E_PREFIX!;
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
+  const TEMPLATE_DB = `${prefix}template`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);

@@ -7,7 +7,18 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../dist/database/data-source.js';
 import { EmbeddedPostgres } from '../../dist/database/embedded-postgres.js';
 
-const TEMPLATE_DB = 'bellhop_e2e_template';
+// Names carry this run's pid, so runs sharing one server (TEST_DATABASE_URL) never touch each other.
+const RUN_PREFIX = `bellhop_e2e_${process.pid}_`;
+const TEMPLATE_DB = `${RUN_PREFIX}template`;
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Starts the suite's Postgres: an embedded server in a temp dir, or TEST_DATABASE_URL when set.
@@ -22,12 +33,17 @@ export default async function globalSetup() {
     globalThis.__bellhopEmbedded = embedded;
   }
   process.env.BELLHOP_E2E_ADMIN_URL = adminUrl;
+  process.env.BELLHOP_E2E_PREFIX = RUN_PREFIX;
 
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'bellhop_e2e_%'`);
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    // Left behind by runs that were killed: their pid is gone.
+    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'bellhop\\_e2e\\_%'`);
+    for (const { datname } of stale.rows) {
+      const pid = Number(datname.split('_')[2]);
+      if (!isAlive(pid)) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
   } finally {
     await admin.end();

@@ -11,7 +11,7 @@ export default async function globalTeardown() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    const rows = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'bellhop_e2e_%'`);
+    const rows = await admin.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [process.env.BELLHOP_E2E_PREFIX]);
     for (const { datname } of rows.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await admin.end();

@@ -1,4 +1,15 @@
 import { Module } from '@nestjs/common';
+import { StaffController } from './staff.controller.js';
+import { StaffRepository } from './staff.repository.js';
+import { BANNER_OUT, type BannerOut, StaffService } from './staff.service.js';
 
-@Module({})
+@Module({
+  controllers: [StaffController],
+  providers: [
+    StaffRepository,
+    StaffService,
+    { provide: BANNER_OUT, useValue: ((text: string) => process.stdout.write(text)) satisfies BannerOut },
+  ],
+  exports: [StaffService],
+})
 export class StaffModule {}

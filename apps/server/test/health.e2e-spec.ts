@@ -1,0 +1,125 @@
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
+import { EmbeddedPostgres, freePort } from '../src/database/embedded-postgres.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { request } from './support/http.js';
+
+describe('health', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('answers /healthz and /readyz with 200 {status: ok}', async () => {
+    for (const p of ['/healthz', '/readyz']) {
+      const res = await request(`GET`, `${t.baseUrl}${p}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok' });
+    }
+  });
+
+  it('serves Prometheus metrics, the database pool included', async () => {
+    await request('GET', `${t.baseUrl}/readyz`);
+    const res = await request<string>('GET', `${t.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.body).toMatch(/^# HELP bellhop_db_pool_connections /m);
+    expect(res.body).toMatch(/^bellhop_db_pool_connections\{state="total"\} [1-9]\d*$/m);
+    expect(res.body).toMatch(/^bellhop_db_pool_connections\{state="idle"\} \d+$/m);
+    expect(res.body).toMatch(/^bellhop_process_cpu_seconds_total /m);
+  });
+
+  it('needs no token', async () => {
+    expect((await request('GET', `${t.baseUrl}/metrics`, { token: 'garbage' })).status).toBe(200);
+  });
+});
+
+/** Direct children of a process, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The command name may hold spaces and parentheses: read the fields after the last ')'.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('readiness while the database is down', () => {
+  let pg: EmbeddedPostgres;
+  let t: TestApp;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'bellhop-ready-')), 'pg');
+    pg = new EmbeddedPostgres({ dataDir, password: 'ready-password', port: await freePort() });
+    const url = await pg.start();
+    const ds = new DataSource(dataSourceOptions(url));
+    await ds.initialize();
+    await runMigrations(ds);
+    await ds.destroy();
+    t = await startTestApp(url);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await pg?.stop();
+  });
+
+  const ready = () => request(`GET`, `${t.baseUrl}/readyz`);
+
+  it('answers 503 {status: unavailable} while Postgres is stopped, and 200 again once it is back', async () => {
+    expect((await ready()).status).toBe(200);
+    await pg.stop();
+    const down = await ready();
+    expect(down.status).toBe(503);
+    expect(down.body).toEqual({ status: 'unavailable' });
+    // Liveness does not depend on the database.
+    expect((await request('GET', `${t.baseUrl}/healthz`)).status).toBe(200);
+    await pg.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await ready()).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+  });
+
+  it('answers 503 within about a second when Postgres hangs', async () => {
+    // Freeze the whole server: the postmaster and every backend (each backend is its own process group).
+    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const frozen = [pid, ...childrenOf(pid)];
+    for (const p of frozen) process.kill(p, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const res = await ready();
+      const elapsed = Date.now() - started;
+      expect(res.status).toBe(503);
+      expect(elapsed).toBeGreaterThanOrEqual(900);
+      expect(elapsed).toBeLessThan(2500);
+    } finally {
+      for (const p of frozen) process.kill(p, 'SIGCONT');
+    }
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await ready()).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+  });
+});
