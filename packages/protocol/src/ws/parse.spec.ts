@@ -1,4 +1,4 @@
-import { parseClientFrame, parseServerFrame, encodeFrame } from './parse.js';
+import { parseClientFrame, parseClientFrameValue, parseServerFrame, encodeFrame } from './parse.js';
 
 const conv = '6f1d4a52-4a1b-4c5e-9f0a-2b3c4d5e6f70';
 const cmid = '0b9e0d7e-8c2a-4f3e-b1a2-c3d4e5f60718';
@@ -93,5 +93,12 @@ describe('parseServerFrame', () => {
   });
   it('refuses a malformed message.new', () => {
     expect(parseServerFrame(JSON.stringify({ event: 'message.new', data: { message: { id: 1 } } })).ok).toBe(false);
+  });
+});
+
+describe('parseClientFrameValue', () => {
+  it('parses an already-decoded frame like parseClientFrame parses its text', () => {
+    expect(parseClientFrameValue({ event: 'ping', data: { t: 1 } })).toEqual(parseClientFrame('{"event":"ping","data":{"t":1}}'));
+    expect(parseClientFrameValue([1])).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 });

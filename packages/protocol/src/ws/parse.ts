@@ -39,6 +39,10 @@ function parseEnvelope(text: string): ParseResult<{ event: string; data: unknown
   } catch {
     return { ok: false, error: { code: WsErrorCode.BadRequest, message: 'frame is not valid JSON' } };
   }
+  return checkEnvelope(value);
+}
+
+function checkEnvelope(value: unknown): ParseResult<{ event: string; data: unknown }> {
   if (!isRecord(value)) {
     return { ok: false, error: { code: WsErrorCode.BadRequest, message: 'frame must be a JSON object {event, data}' } };
   }
@@ -69,7 +73,21 @@ export function parseClientFrame(text: string, isBinary = false): ParseResult<Cl
   if (isBinary) {
     return { ok: false, error: { code: WsErrorCode.BadRequest, message: 'binary frames are not accepted; send JSON text' } };
   }
-  const envelope = parseEnvelope(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { code: WsErrorCode.BadRequest, message: 'frame is not valid JSON' } };
+  }
+  return parseClientFrameValue(value);
+}
+
+/**
+ * `parseClientFrame` for a frame whose JSON is already parsed: lets a server look at the event
+ * name (e.g. to pick a rate-limit bucket) without parsing the text twice.
+ */
+export function parseClientFrameValue(value: unknown): ParseResult<ClientFrame> {
+  const envelope = checkEnvelope(value);
   if (!envelope.ok) return envelope;
   const { event, data } = envelope.frame;
   if (!hasKey(clientEventSchemas, event)) {

@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ConversationSummary, Message } from '@bellhop/protocol';
+import type pg from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from '../messages/message.mapper.js';
+
+interface SummaryRow {
+  id: string;
+  status: 'open' | 'resolved';
+  assignee_id: string | null;
+  last_seq: number;
+  updated_at: Date;
+  activity_key: string;
+  stay_id: string;
+  room_number: string;
+  guest_name: string;
+  check_out: string;
+  stay_status: 'active' | 'checked_out';
+  unread: number;
+  lm_id: string | null;
+  lm_seq: number | null;
+  lm_client_msg_id: string | null;
+  lm_sender_type: MessageRow['sender_type'] | null;
+  lm_sender_id: string | null;
+  lm_sender_name: string | null;
+  lm_body: string | null;
+  lm_created_at: Date | null;
+}
+
+/** A summary and its keyset position in the activity order. */
+export interface SummaryWithKey {
+  summary: ConversationSummary;
+  activityKey: string;
+}
+
+// `$1` is the staff member whose unread count is wanted (NULL: none, e.g. for a guest).
+const SUMMARY_SELECT = `
+  SELECT c.id, c.status, c.assignee_id, c.last_seq, c.updated_at, c.last_activity_at::text AS activity_key,
+         s.id AS stay_id, s.room_number, s.guest_name, to_char(s.check_out, 'YYYY-MM-DD') AS check_out, s.status AS stay_status,
+         CASE WHEN $1::uuid IS NULL THEN 0 ELSE (
+           SELECT count(*)::int FROM messages g
+           WHERE g.conversation_id = c.id AND g.sender_type = 'guest'
+             AND g.seq > coalesce((SELECT rc.seq FROM read_cursors rc WHERE rc.conversation_id = c.id AND rc.reader_type = 'staff' AND rc.reader_id = $1::uuid), 0)
+         ) END AS unread,
+         lm.id AS lm_id, lm.seq AS lm_seq, lm.client_msg_id AS lm_client_msg_id, lm.sender_type AS lm_sender_type,
+         lm.sender_id AS lm_sender_id, lm.sender_name AS lm_sender_name, lm.body AS lm_body, lm.created_at AS lm_created_at
+  FROM conversations c
+  JOIN stays s ON s.id = c.stay_id
+  LEFT JOIN messages lm ON lm.id = c.last_message_id`;
+
+function toSummary(r: SummaryRow): SummaryWithKey {
+  const lastMessage: Message | null = r.lm_id
+    ? toMessage({
+        id: r.lm_id,
+        conversation_id: r.id,
+        seq: r.lm_seq!,
+        client_msg_id: r.lm_client_msg_id!,
+        sender_type: r.lm_sender_type!,
+        sender_id: r.lm_sender_id,
+        sender_name: r.lm_sender_name!,
+        body: r.lm_body!,
+        created_at: r.lm_created_at!,
+      })
+    : null;
+  return {
+    activityKey: r.activity_key,
+    summary: {
+      id: r.id,
+      stay: { id: r.stay_id, roomNumber: r.room_number, guestName: r.guest_name, checkOut: r.check_out, status: r.stay_status },
+      status: r.status,
+      assigneeId: r.assignee_id,
+      lastSeq: r.last_seq,
+      lastMessage,
+      unread: r.unread,
+      updatedAt: r.updated_at.toISOString(),
+    },
+  };
+}
+
+export interface ConversationRef {
+  id: string;
+  stayId: string;
+}
+
+/** Conversations, read cursors, search and transcripts. */
+@Injectable()
+export class ConversationsRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private get pool(): pg.Pool {
+    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+  }
+
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+
+  async find(id: string): Promise<ConversationRef | null> {
+    const { rows } = await this.pool.query<{ id: string; stay_id: string }>({
+      name: 'bh_conv_find',
+      text: 'SELECT id, stay_id FROM conversations WHERE id = $1',
+      values: [id],
+    });
+    return rows[0] ? { id: rows[0].id, stayId: rows[0].stay_id } : null;
+  }
+
+  async lastSeq(id: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ last_seq: number }>({ name: 'bh_conv_last_seq', text: 'SELECT last_seq FROM conversations WHERE id = $1', values: [id] });
+    return rows[0]?.last_seq ?? null;
+  }
+
+  /** Newest activity first, after the keyset position `after` when given. */
+  async list(staffId: string | null, status: 'open' | 'resolved' | 'all', after: { at: string; id: string } | null, limit: number): Promise<SummaryWithKey[]> {
+    const { rows } = await this.pool.query<SummaryRow>({
+      name: 'bh_conv_list',
+      text: `${SUMMARY_SELECT}
+        WHERE ($2::text = 'all' OR c.status = $2::text)
+          AND ($3::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY c.last_activity_at DESC, c.id DESC
+        LIMIT $5`,
+      values: [staffId, status, after?.at ?? null, after?.id ?? null, limit],
+    });
+    return rows.map(toSummary);
+  }
+
+  async summaries(staffId: string | null, ids: string[]): Promise<Map<string, ConversationSummary>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.pool.query<SummaryRow>({
+      name: 'bh_conv_summaries',
+      text: `${SUMMARY_SELECT} WHERE c.id = ANY($2::uuid[])`,
+      values: [staffId, ids],
+    });
+    return new Map(rows.map((r) => [r.id, toSummary(r).summary]));
+  }
+
+  async summary(staffId: string | null, id: string, m?: EntityManager): Promise<ConversationSummary | null> {
+    if (m) {
+      const rows = (await m.query(`${SUMMARY_SELECT} WHERE c.id = $2::uuid`, [staffId, id])) as SummaryRow[];
+      return rows[0] ? toSummary(rows[0]).summary : null;
+    }
+    return (await this.summaries(staffId, [id])).get(id) ?? null;
+  }
+
+  /** Unread counts of one conversation for several staff members at once. */
+  async unreadFor(conversationId: string, staffIds: string[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ staff_id: string; unread: number }>({
+      name: 'bh_conv_unread_for',
+      text: `SELECT u.staff_id,
+               (SELECT count(*)::int FROM messages g WHERE g.conversation_id = $1 AND g.sender_type = 'guest' AND g.seq > coalesce(rc.seq, 0)) AS unread
+             FROM unnest($2::uuid[]) AS u(staff_id)
+             LEFT JOIN read_cursors rc ON rc.conversation_id = $1 AND rc.reader_type = 'staff' AND rc.reader_id = u.staff_id`,
+      values: [conversationId, staffIds],
+    });
+    return new Map(rows.map((r) => [r.staff_id, r.unread]));
+  }
+
+  async lockForUpdate(m: EntityManager, id: string): Promise<{ status: string; assignee_id: string | null } | null> {
+    const rows = (await m.query('SELECT status, assignee_id FROM conversations WHERE id = $1 FOR UPDATE', [id])) as { status: string; assignee_id: string | null }[];
+    return rows[0] ?? null;
+  }
+
+  async isActiveStaff(m: EntityManager, staffId: string): Promise<boolean> {
+    const rows = (await m.query('SELECT 1 FROM staff_users WHERE id = $1 AND NOT disabled FOR SHARE', [staffId])) as unknown[];
+    return rows.length > 0;
+  }
+
+  async update(m: EntityManager, id: string, status: string, assigneeId: string | null): Promise<void> {
+    await m.query('UPDATE conversations SET status = $2, assignee_id = $3, updated_at = now() WHERE id = $1', [id, status, assigneeId]);
+  }
+
+  /** Moves a read cursor forward, clamped to the conversation's last seq; the new seq, or null when nothing moved. */
+  async moveCursor(m: EntityManager, conversationId: string, readerType: 'guest' | 'staff', readerId: string, seq: number): Promise<number | null> {
+    const rows = (await m.query(
+      `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at)
+       SELECT c.id, $2, $3, least($4::int, c.last_seq), now() FROM conversations c WHERE c.id = $1 AND least($4::int, c.last_seq) > 0
+       ON CONFLICT (conversation_id, reader_type, reader_id)
+       DO UPDATE SET seq = EXCLUDED.seq, updated_at = now() WHERE read_cursors.seq < EXCLUDED.seq
+       RETURNING seq`,
+      [conversationId, readerType, readerId, seq],
+    )) as { seq: number }[];
+    return rows[0]?.seq ?? null;
+  }
+
+  /** Whole-word matches (`simple` configuration), newest first, after the keyset position `after`. */
+  async search(q: string, after: { at: string; id: string } | null, limit: number): Promise<{ message: Message; key: string }[]> {
+    const { rows } = await this.pool.query<MessageRow & { created_key: string }>({
+      name: 'bh_search',
+      text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
+             WHERE m.body_tsv @@ plainto_tsquery('simple', $1)
+               AND ($2::timestamptz IS NULL OR (m.created_at, m.id) < ($2::timestamptz, $3::uuid))
+             ORDER BY m.created_at DESC, m.id DESC
+             LIMIT $4`,
+      values: [q, after?.at ?? null, after?.id ?? null, limit],
+    });
+    return rows.map((r) => ({ message: toMessage(r), key: r.created_key }));
+  }
+
+  async allMessages(conversationId: string): Promise<Message[]> {
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'bh_transcript',
+      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 ORDER BY m.seq`,
+      values: [conversationId],
+    });
+    return rows.map(toMessage);
+  }
+}

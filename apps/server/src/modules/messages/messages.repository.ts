@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Message } from '@bellhop/protocol';
+import type pg from 'pg';
+import { DataSource } from 'typeorm';
+import { BUS_CHANNEL, encodeBusEvent, type CommittedMessage } from '../../common/event-bus.js';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper.js';
+
+/** One `message.send` waiting in a group commit. */
+export interface SendRequest {
+  conversationId: string;
+  clientMsgId: string;
+  body: string;
+  sender: { type: 'guest' | 'staff'; id: string; name: string };
+  /** The sending connection, if any (it gets the ack instead of `message.new`). */
+  origin?: string;
+}
+
+export type SendOutcome =
+  | { kind: 'stored'; message: Message }
+  | { kind: 'duplicate'; message: Message }
+  | { kind: 'not_found' }
+  | { kind: 'forbidden' };
+
+interface LockedConversation {
+  id: string;
+  stay_id: string;
+  status: 'open' | 'resolved';
+  last_seq: number;
+}
+
+// Named statements: parsed and planned once per pooled connection.
+const LOCK_CONVERSATIONS = {
+  name: 'bh_send_lock',
+  text: 'SELECT c.id, c.stay_id, c.status, c.last_seq FROM conversations c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE',
+};
+// Read after the locks are held, so a check-out that committed meanwhile is seen.
+const ACTIVE_STAYS = {
+  name: 'bh_send_stays',
+  text: `SELECT clock_timestamp() AS now, coalesce(array_agg(s.id::text) FILTER (WHERE s.status = 'active'), '{}') AS active
+         FROM stays s WHERE s.id = ANY($1::uuid[])`,
+};
+const EXISTING = {
+  name: 'bh_send_existing',
+  text: `SELECT ${MESSAGE_COLUMNS} FROM messages m
+         JOIN unnest($1::uuid[], $2::uuid[]) AS k(cid, cmid) ON m.conversation_id = k.cid AND m.client_msg_id = k.cmid`,
+};
+const INSERT_MESSAGES = {
+  name: 'bh_send_insert',
+  text: `INSERT INTO messages (id, conversation_id, seq, client_msg_id, sender_type, sender_id, sender_name, body, created_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[])`,
+};
+const UPDATE_CONVERSATIONS = {
+  name: 'bh_send_update',
+  text: `UPDATE conversations c
+         SET last_seq = u.last_seq, last_message_id = u.last_message_id, last_activity_at = u.at, updated_at = u.at,
+             status = CASE WHEN u.reopen THEN 'open' ELSE c.status END
+         FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::timestamptz[], $5::bool[]) AS u(id, last_seq, last_message_id, at, reopen)
+         WHERE c.id = u.id`,
+};
+const MOVE_CURSORS = {
+  name: 'bh_send_cursors',
+  text: `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at)
+         SELECT u.cid, u.rtype, u.rid, u.seq, u.at FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::timestamptz[]) AS u(cid, rtype, rid, seq, at)
+         ON CONFLICT (conversation_id, reader_type, reader_id)
+         DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at`,
+};
+const NOTIFY = { name: 'bh_notify', text: 'SELECT pg_notify($1, $2)' };
+
+const UNIQUE_CLIENT_MSG = 'messages_conversation_client_msg_key';
+
+/** Thrown when another writer stored the same clientMsgId first; the whole batch is retried. */
+export class DuplicateRaceError extends Error {}
+
+/** The messages table: the group-commit transaction and history reads (raw SQL on the hot path). */
+@Injectable()
+export class MessagesRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private get pool(): pg.Pool {
+    // TypeORM's Postgres driver keeps its pg.Pool here; the hot path talks to it directly.
+    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+  }
+
+  /**
+   * Stores a batch of sends in one transaction: locks the conversations (in id order, so
+   * concurrent batches cannot deadlock), answers retries with the original, allocates each
+   * conversation's seq range, inserts every new row at once, moves conversations and the
+   * senders' read cursors, and notifies the bus before COMMIT. Outcomes are in request order.
+   */
+  async commitBatch(requests: SendRequest[]): Promise<SendOutcome[]> {
+    const client = await this.pool.connect();
+    // A connection that failed mid-transaction is discarded rather than returned to the pool.
+    let discard: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const outcomes = await this.runBatch(client, requests);
+        await client.query('COMMIT');
+        return outcomes;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const e = err as { code?: string; constraint?: string };
+        if (e.code === '23505' && e.constraint === UNIQUE_CLIENT_MSG) throw new DuplicateRaceError('clientMsgId stored concurrently');
+        throw err;
+      }
+    } catch (err) {
+      if (!(err instanceof DuplicateRaceError)) discard = err as Error;
+      throw err;
+    } finally {
+      client.release(discard);
+    }
+  }
+
+  private async runBatch(client: pg.PoolClient, requests: SendRequest[]): Promise<SendOutcome[]> {
+    const conversationIds = [...new Set(requests.map((r) => r.conversationId))].sort();
+    const locked = await client.query<LockedConversation>({ ...LOCK_CONVERSATIONS, values: [conversationIds] });
+    const conversations = new Map(locked.rows.map((c) => [c.id, { ...c }]));
+    const stayIds = [...new Set(locked.rows.map((c) => c.stay_id))];
+    const stays = await client.query<{ now: Date; active: string[] }>({ ...ACTIVE_STAYS, values: [stayIds] });
+    const now = stays.rows[0].now;
+    const activeStays = new Set(stays.rows[0].active);
+
+    const known = requests.filter((r) => conversations.has(r.conversationId));
+    const existing = new Map<string, Message>();
+    if (known.length > 0) {
+      const found = await client.query<MessageRow>({
+        ...EXISTING,
+        values: [known.map((r) => r.conversationId), known.map((r) => r.clientMsgId)],
+      });
+      for (const row of found.rows) existing.set(`${row.conversation_id}/${row.client_msg_id}`, toMessage(row));
+    }
+
+    const outcomes: SendOutcome[] = [];
+    const stored: CommittedMessage[] = [];
+    const reopened = new Set<string>();
+    const cursors = new Map<string, { cid: string; type: string; id: string; seq: number }>();
+    const createdAt = now.toISOString();
+    for (const r of requests) {
+      const conversation = conversations.get(r.conversationId);
+      // A guest writes only into its own stay's conversation; anything else looks like no conversation at all.
+      if (!conversation || (r.sender.type === 'guest' && conversation.stay_id !== r.sender.id)) {
+        outcomes.push({ kind: 'not_found' });
+        continue;
+      }
+      const key = `${r.conversationId}/${r.clientMsgId}`;
+      const original = existing.get(key);
+      if (original) {
+        outcomes.push({ kind: 'duplicate', message: original });
+        continue;
+      }
+      if (!activeStays.has(conversation.stay_id)) {
+        outcomes.push({ kind: 'forbidden' });
+        continue;
+      }
+      conversation.last_seq += 1;
+      const message: Message = {
+        id: randomUUID(),
+        conversationId: r.conversationId,
+        seq: conversation.last_seq,
+        clientMsgId: r.clientMsgId,
+        sender: { type: r.sender.type, id: r.sender.id, name: r.sender.name },
+        body: r.body,
+        createdAt,
+      };
+      existing.set(key, message);
+      outcomes.push({ kind: 'stored', message });
+      stored.push({ message, id: message.id, conversationId: message.conversationId, seq: message.seq, origin: r.origin });
+      if (r.sender.type === 'guest' && conversation.status === 'resolved') {
+        conversation.status = 'open';
+        reopened.add(conversation.id);
+      }
+      cursors.set(`${r.conversationId}/${r.sender.type}/${r.sender.id}`, { cid: r.conversationId, type: r.sender.type, id: r.sender.id, seq: message.seq });
+    }
+    if (stored.length === 0) return outcomes;
+
+    const rows = stored.map((s) => s.message!);
+    await client.query({
+      ...INSERT_MESSAGES,
+      values: [
+        rows.map((m) => m.id),
+        rows.map((m) => m.conversationId),
+        rows.map((m) => m.seq),
+        rows.map((m) => m.clientMsgId),
+        rows.map((m) => m.sender.type),
+        rows.map((m) => m.sender.id),
+        rows.map((m) => m.sender.name),
+        rows.map((m) => m.body),
+        rows.map(() => now),
+      ],
+    });
+
+    const lastOf = new Map<string, Message>();
+    for (const m of rows) lastOf.set(m.conversationId, m);
+    const touched = [...lastOf.values()];
+    await client.query({
+      ...UPDATE_CONVERSATIONS,
+      values: [
+        touched.map((m) => m.conversationId),
+        touched.map((m) => m.seq),
+        touched.map((m) => m.id),
+        touched.map(() => now),
+        touched.map((m) => reopened.has(m.conversationId)),
+      ],
+    });
+
+    const moved = [...cursors.values()];
+    await client.query({
+      ...MOVE_CURSORS,
+      values: [moved.map((c) => c.cid), moved.map((c) => c.type), moved.map((c) => c.id), moved.map((c) => c.seq), moved.map(() => now)],
+    });
+
+    const payloads = encodeBusEvent({ type: 'messages.committed', items: stored });
+    for (const conversationId of reopened) payloads.push(...encodeBusEvent({ type: 'conversation.changed', conversationId }));
+    for (const payload of payloads) await client.query({ ...NOTIFY, values: [BUS_CHANNEL, payload] });
+    return outcomes;
+  }
+
+  /** The `limit` newest messages before `beforeSeq` (or the newest), ascending, and whether older ones exist. */
+  async page(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'bh_history',
+      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m
+             WHERE m.conversation_id = $1 AND ($2::int IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
+      values: [conversationId, beforeSeq ?? null, limit + 1],
+    });
+    const hasMore = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+  }
+
+  /** Messages after `afterSeq`, ascending, and whether more follow. */
+  async after(conversationId: string, afterSeq: number, limit: number): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'bh_sync',
+      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq LIMIT $3`,
+      values: [conversationId, afterSeq, limit + 1],
+    });
+    return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+  }
+
+  /** Messages of one conversation in a seq range (inclusive), ascending. */
+  async range(conversationId: string, fromSeq: number, toSeq: number): Promise<Message[]> {
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'bh_range',
+      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`,
+      values: [conversationId, fromSeq, toSeq],
+    });
+    return rows.map(toMessage);
+  }
+
+  async byIds(ids: string[]): Promise<Message[]> {
+    const { rows } = await this.pool.query<MessageRow>({
+      name: 'bh_by_ids',
+      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ANY($1::uuid[])`,
+      values: [ids],
+    });
+    return rows.map(toMessage);
+  }
+}

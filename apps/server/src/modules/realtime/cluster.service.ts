@@ -1,0 +1,138 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Limits } from '@bellhop/protocol';
+import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../common/app-exception.js';
+import { LOGGER } from '../../common/logger.js';
+import type { Actor } from '../../common/actor.js';
+import { encode } from './connection.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { PgEventBus } from './pg-event-bus.js';
+import { RealtimeRepository, type SocketRow } from './realtime.repository.js';
+
+/** How often this instance proves it is alive and re-checks presence. */
+const HEARTBEAT_MS = 2_000;
+
+/**
+ * Socket counts and staff presence across instances. Each instance registers its sockets in
+ * Postgres and keeps a heartbeat; an instance that stops beating drops out within seconds.
+ */
+@Injectable()
+export class ClusterService implements OnApplicationBootstrap {
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private staffOnline = 0;
+  private remoteStaff = new Set<string>();
+  private recompute: Promise<void> | undefined;
+  private recomputeAgain = false;
+  private stopped = false;
+  /** Reserved in a handshake, not yet in the registry: the heartbeat must not prune them. */
+  private readonly pending = new Map<string, SocketRow>();
+
+  constructor(
+    private readonly repo: RealtimeRepository,
+    private readonly registry: ConnectionRegistry,
+    private readonly bus: PgEventBus,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'cluster' });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timer.unref();
+    // Registered before the first handshake, so this instance's sockets count from the start.
+    await this.beat();
+  }
+
+  /** Registers a socket for `actor` unless the subject already has the maximum open. */
+  async reserve(socketId: string, actor: Actor): Promise<boolean> {
+    const row: SocketRow = { id: socketId, subjectType: actor.type, subjectId: actor.id };
+    this.pending.set(socketId, row);
+    try {
+      const ok = await this.repo.reserve(this.bus.instanceId, row, Limits.socketsPerSubject);
+      if (!ok) this.pending.delete(socketId);
+      return ok;
+    } catch (err) {
+      this.pending.delete(socketId);
+      throw err;
+    }
+  }
+
+  /** The reserved socket is open and in the registry now. */
+  confirm(socketId: string): void {
+    this.pending.delete(socketId);
+  }
+
+  release(socketId: string): void {
+    this.pending.delete(socketId);
+    // Best effort: when the database is away, the next heartbeat removes the row.
+    this.repo.release(socketId).catch(() => undefined);
+  }
+
+  /** The number of distinct staff members with an open socket anywhere. */
+  get presence(): number {
+    return this.staffOnline;
+  }
+
+  /** A staff socket opened or closed somewhere: every instance re-counts. */
+  staffChanged(): void {
+    this.bus.publish({ type: 'presence.changed' }).catch(() => this.refreshPresence());
+  }
+
+  /** Re-counts presence (coalescing concurrent requests) and tells local guests when it changed. */
+  refreshPresence(): void {
+    if (this.recompute) {
+      this.recomputeAgain = true;
+      return;
+    }
+    this.recompute = this.computePresence().finally(() => {
+      this.recompute = undefined;
+      if (this.recomputeAgain) {
+        this.recomputeAgain = false;
+        this.refreshPresence();
+      }
+    });
+  }
+
+  /** Local staff change is known at once; the remote part comes from the last heartbeat. */
+  localStaffChanged(): void {
+    this.announcePresence();
+    this.refreshPresence();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.repo.unregisterInstance(this.bus.instanceId).catch(() => undefined);
+  }
+
+  private async computePresence(): Promise<void> {
+    try {
+      this.remoteStaff = new Set(await this.repo.remoteStaff(this.bus.instanceId));
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) this.logger.error({ err: { message: (err as Error).message } }, 'presence query failed');
+    }
+    this.announcePresence();
+  }
+
+  private announcePresence(): void {
+    const all = new Set(this.remoteStaff);
+    for (const id of this.registry.staff.keys()) all.add(id);
+    if (all.size === this.staffOnline) return;
+    this.staffOnline = all.size;
+    const frame = encode('presence', { staffOnline: this.staffOnline });
+    for (const c of this.registry.guests()) c.send(frame);
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopped) return;
+    const sockets: SocketRow[] = [...this.registry.all].map((c) => ({ id: c.id, subjectType: c.actor.type, subjectId: c.actor.id }));
+    try {
+      await this.repo.heartbeat(this.bus.instanceId, sockets, [...this.pending.keys()]);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) this.logger.error({ err: { message: (err as Error).message } }, 'heartbeat failed');
+      return;
+    }
+    this.refreshPresence();
+  }
+}

@@ -1,0 +1,76 @@
+import { CloseCode, encodeFrame, Limits, type ServerEventData, type ServerEventName } from '@bellhop/protocol';
+import WebSocket from 'ws';
+import type { Actor } from '../../common/actor.js';
+import { TokenBucket, WindowCounter } from './token-bucket.js';
+
+/** A serialised server frame, encoded once and sent to any number of sockets. */
+export type EncodedFrame = Buffer;
+
+export function encode<E extends ServerEventName>(event: E, data: ServerEventData[E]): EncodedFrame {
+  return Buffer.from(encodeFrame({ event, data }), 'utf8');
+}
+
+/** A slow reader's close frame waits behind its backlog: give it this long, then cut the TCP connection. */
+const CLOSE_GRACE_MS = 1_000;
+
+/** One open socket and its per-connection state (rate limits, ordering, heartbeat). */
+export class Connection {
+  readonly sendBucket = new TokenBucket(Limits.sendBurst, Limits.sendPerSecond);
+  readonly eventBucket = new TokenBucket(Limits.eventBurst, Limits.eventPerSecond);
+  readonly rateLimited = new WindowCounter(Limits.rateLimitedCloseCount, Limits.rateLimitedWindowMs);
+  /** Frames are handled strictly one after another: the tail of that chain. */
+  tail: Promise<void> = Promise.resolve();
+  /** Sends enqueued but not yet answered; a later non-send frame waits for them. */
+  readonly inflightSends = new Set<Promise<unknown>>();
+  /** Answered the last heartbeat ping. */
+  alive = true;
+  lastTypingAt = 0;
+  closing = false;
+  /** Set when the connection is about to close: further frames are ignored. */
+  stopReading = false;
+  expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly actor: Actor,
+    readonly expiresAt: number,
+  ) {}
+
+  get subjectKey(): string {
+    return `${this.actor.type}:${this.actor.id}`;
+  }
+
+  get open(): boolean {
+    return !this.closing && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a frame; a reader whose unsent backlog passed the limit is cut off instead. */
+  send(frame: EncodedFrame): void {
+    if (!this.open) return;
+    if (this.ws.bufferedAmount > Limits.slowReaderBytes) {
+      this.close(CloseCode.Timeout, 'too slow a reader');
+      return;
+    }
+    this.ws.send(frame, { binary: false });
+  }
+
+  sendEvent<E extends ServerEventName>(event: E, data: ServerEventData[E]): void {
+    this.send(encode(event, data));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.expiryTimer);
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+      return;
+    }
+    setTimeout(() => {
+      if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
+    }, CLOSE_GRACE_MS).unref();
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { DataSource, type EntityManager } from 'typeorm';
+import { BUS_CHANNEL, EventBus, encodeBusEvent, type BusEvent } from '../../common/event-bus.js';
+import { LOGGER } from '../../common/logger.js';
+
+type Listener = (event: BusEvent) => void;
+/** Called after the LISTEN connection came back, with the time it was lost. */
+type ReconnectListener = (lostAt: Date) => void;
+
+const RECONNECT_MIN_MS = 100;
+const RECONNECT_MAX_MS = 2_000;
+
+/**
+ * The bus between server instances: NOTIFY (inside the committing transaction when there is one)
+ * and LISTEN on one dedicated connection per instance. Postgres delivers notifications in commit
+ * order, so every instance sees a conversation's messages in seq order. This instance hears its
+ * own notifications too and delivers to its sockets from them, like every other instance.
+ */
+@Injectable()
+export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly instanceId = randomUUID();
+  private readonly logger: Logger;
+  private readonly listeners = new Set<Listener>();
+  private readonly reconnectListeners = new Set<ReconnectListener>();
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private lostAt: Date | undefined;
+  private retryMs = RECONNECT_MIN_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super();
+    this.logger = logger.child({ component: 'bus' });
+  }
+
+  async publish(event: BusEvent, tx?: EntityManager): Promise<void> {
+    const runner = tx ?? this.ds;
+    for (const payload of encodeBusEvent(event)) await runner.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, payload]);
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onReconnect(listener: ReconnectListener): void {
+    this.reconnectListeners.add(listener);
+  }
+
+  get listening(): boolean {
+    return this.client !== undefined;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const options = this.ds.options as { url?: string; extra?: Record<string, unknown> };
+    const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 3_000, application_name: 'bellhop-bus', keepAlive: true });
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    client.on('notification', (n) => {
+      if (n.channel === BUS_CHANNEL && n.payload) this.dispatch(n.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${BUS_CHANNEL}`);
+    } catch (err) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      this.lost(client, err as Error);
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.retryMs = RECONNECT_MIN_MS;
+    const lostAt = this.lostAt;
+    this.lostAt = undefined;
+    if (lostAt) {
+      this.logger.info('bus listening again');
+      for (const listener of this.reconnectListeners) listener(lostAt);
+    }
+  }
+
+  private lost(client: pg.Client, err?: Error): void {
+    if (this.client === client) this.client = undefined;
+    else if (this.client) return; // an older connection's late event
+    if (this.stopped || this.retryTimer) return;
+    this.lostAt ??= new Date();
+    this.logger.warn({ err: err ? { message: err.message, code: (err as { code?: string }).code } : undefined }, 'bus connection lost; reconnecting');
+    client.removeAllListeners('notification');
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
+  }
+
+  private dispatch(payload: string): void {
+    let event: BusEvent;
+    try {
+      event = JSON.parse(payload) as BusEvent;
+    } catch {
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, type: event.type }, 'bus listener failed');
+      }
+    }
+  }
+}

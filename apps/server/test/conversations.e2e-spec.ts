@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson } from '@bellhop/protocol';
+import { startTestApp, type TestApp } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
+import { connect, type TestSocket } from './support/ws.js';
+
+describe('conversations: inbox, status, search, transcript', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let admin: StaffLogin;
+  let agent: StaffLogin;
+  const sockets: TestSocket[] = [];
+  const open = async (token: string) => {
+    const s = await connect(t.wsUrl, token);
+    sockets.push(s);
+    return s;
+  };
+  const newGuest = async (guestName = 'Ada'): Promise<GuestLogin & { stayId: string; roomNumber: string }> => {
+    const stay = await checkIn(t.baseUrl, admin.accessToken, { guestName });
+    return { ...(await joinGuest(t.baseUrl, stay.joinCode)), stayId: stay.stay.id, roomNumber: stay.stay.roomNumber };
+  };
+  const say = async (s: TestSocket, conversationId: string, body: string) => {
+    const id = s.sendMessage(conversationId, body);
+    return (await s.waitFor('message.ack', (d) => d.clientMsgId === id)).data.message;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url);
+    admin = await loginStaff(t.baseUrl);
+    agent = await createStaff(t.baseUrl, admin.accessToken, { displayName: 'Reception' });
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.close();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('lists conversations newest activity first in cursor pages, with unread per staff member', async () => {
+    const guests = [await newGuest(), await newGuest(), await newGuest()];
+    const gs = await open(guests[0].accessToken);
+    await say(gs, guests[0].conversationId, 'one');
+    await say(gs, guests[0].conversationId, 'two');
+    const ss = await open(agent.accessToken);
+    ss.send('conversation.read', { conversationId: guests[0].conversationId, seq: 1 });
+    await ss.waitFor('conversation.updated', (d) => d.conversation.id === guests[0].conversationId);
+
+    const all: ConversationSummary[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: ConversationPage } = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: agent.accessToken });
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      all.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    const ids = all.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe(guests[0].conversationId);
+    for (const g of guests) expect(ids).toContain(g.conversationId);
+    expect(all[0]).toMatchObject({ stay: { id: guests[0].stayId, roomNumber: guests[0].roomNumber, guestName: 'Ada', status: 'active' }, status: 'open', assigneeId: null, lastSeq: 2, unread: 1, lastMessage: { body: 'two', seq: 2 } });
+    const forAdmin = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations`, { token: admin.accessToken });
+    expect(forAdmin.body.items.find((c) => c.id === guests[0].conversationId)!.unread).toBe(2);
+
+    expect((await request('GET', `${t.baseUrl}/api/conversations?cursor=garbage`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/conversations?limit=101`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/conversations`, { token: guests[0].accessToken })).status).toBe(403);
+    expect((await request('GET', `${t.baseUrl}/api/conversations`)).status).toBe(401);
+  });
+
+  it('changes status and assignee, checks the assignee, and tells staff', async () => {
+    const g = await newGuest();
+    const ss = await open(admin.accessToken);
+    const url = `${t.baseUrl}/api/conversations/${g.conversationId}`;
+    const res = await request<ConversationSummary>('PATCH', url, { token: agent.accessToken, body: { assigneeId: agent.user.id } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: g.conversationId, assigneeId: agent.user.id, status: 'open' });
+    await ss.waitFor('conversation.updated', (d) => d.conversation.id === g.conversationId && d.conversation.assigneeId === agent.user.id);
+
+    const resolved = await request<ConversationSummary>('PATCH', url, { token: agent.accessToken, body: { status: 'resolved', assigneeId: null } });
+    expect(resolved.body).toMatchObject({ status: 'resolved', assigneeId: null });
+    const open_ = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations?status=open&limit=100`, { token: agent.accessToken });
+    expect(open_.body.items.map((c) => c.id)).not.toContain(g.conversationId);
+    const resolvedList = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations?status=resolved`, { token: agent.accessToken });
+    expect(resolvedList.body.items.map((c) => c.id)).toContain(g.conversationId);
+
+    const disabled = await createStaff(t.baseUrl, admin.accessToken);
+    await request('PATCH', `${t.baseUrl}/api/staff/${disabled.user.id}`, { token: admin.accessToken, body: { disabled: true } });
+    for (const assigneeId of [randomUUID(), disabled.user.id]) {
+      const bad = await request<{ message: string[] }>('PATCH', url, { token: agent.accessToken, body: { assigneeId } });
+      expect(bad.status).toBe(400);
+    }
+    expect((await request('PATCH', url, { token: agent.accessToken, body: { status: 'closed' } })).status).toBe(400);
+    expect((await request('PATCH', url, { token: agent.accessToken, body: { nope: 1 } })).status).toBe(400);
+    expect((await request('PATCH', `${t.baseUrl}/api/conversations/${randomUUID()}`, { token: agent.accessToken, body: { status: 'open' } })).status).toBe(404);
+    expect((await request('PATCH', `${t.baseUrl}/api/conversations/not-an-id`, { token: agent.accessToken, body: { status: 'open' } })).status).toBe(400);
+    expect((await request('PATCH', url, { token: g.accessToken, body: { status: 'open' } })).status).toBe(403);
+  });
+
+  it('searches whole words in any case, newest first, in pages, including checked-out stays; staff only', async () => {
+    const g1 = await newGuest();
+    const g2 = await newGuest();
+    const s1 = await open(g1.accessToken);
+    const s2 = await open(g2.accessToken);
+    const word = `zebra${Date.now().toString(36)}`;
+    const older = await say(s1, g1.conversationId, `The ${word.toUpperCase()} is in the lobby`);
+    await say(s1, g1.conversationId, `not a ${word}s match`);
+    const newer = await say(s2, g2.conversationId, `another ${word}, please`);
+    await checkOut(t.baseUrl, agent.accessToken, g1.stayId);
+
+    const first = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}&limit=1`, { token: agent.accessToken });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((i) => i.message.id)).toEqual([newer.id]);
+    expect(first.body.items[0].conversation).toMatchObject({ id: g2.conversationId });
+    const second = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}&limit=1&cursor=${first.body.nextCursor}`, { token: agent.accessToken });
+    expect(second.body.items.map((i) => i.message.id)).toEqual([older.id]);
+    expect(second.body.items[0].conversation.stay.status).toBe('checked_out');
+    expect(second.body.nextCursor).toBeNull();
+
+    expect((await request('GET', `${t.baseUrl}/api/search?q=x`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/search?q=${word}&limit=101`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/search?q=${word}`, { token: g2.accessToken })).status).toBe(403);
+  });
+
+  it('exports a transcript as txt or json for staff and for the guest of that stay', async () => {
+    const g = await newGuest('Grace');
+    const gs = await open(g.accessToken);
+    const ss = await open(agent.accessToken);
+    const m1 = await say(gs, g.conversationId, 'Hello\nsecond line');
+    await say(ss, g.conversationId, 'Hi Grace');
+    const stamp = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z`;
+
+    const txt = await request<string>('GET', `${t.baseUrl}/api/conversations/${g.conversationId}/transcript?format=txt`, { token: g.accessToken });
+    expect(txt.status).toBe(200);
+    expect(txt.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+\.txt"$/);
+    expect(txt.headers.get('content-type')).toMatch(/^text\/plain/);
+    const lines = txt.body.trimEnd().split('\n');
+    expect(lines[0]).toBe(`[${stamp(m1.createdAt)}] Grace: Hello`);
+    expect(lines[1]).toBe('  second line');
+    expect(lines[2]).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\dZ\] Reception: Hi Grace$/);
+
+    const json = await request<TranscriptJson>('GET', `${t.baseUrl}/api/conversations/${g.conversationId}/transcript?format=json`, { token: agent.accessToken });
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="[^"]+\.json"$/);
+    expect(json.body.conversation).toMatchObject({ id: g.conversationId, lastSeq: 2 });
+    expect(json.body.messages.map((m) => m.body)).toEqual(['Hello\nsecond line', 'Hi Grace']);
+    expect((await request('GET', `${t.baseUrl}/api/conversations/${g.conversationId}/transcript?format=pdf`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/conversations/${randomUUID()}/transcript`, { token: agent.accessToken })).status).toBe(404);
+  });
+
+  it('announces a new stay to staff with conversation.updated', async () => {
+    const ss = await open(agent.accessToken);
+    const stay = await checkIn(t.baseUrl, admin.accessToken);
+    const u = await ss.waitFor('conversation.updated', (d) => d.conversation.id === stay.stay.conversationId);
+    expect(u.data.conversation).toMatchObject({ status: 'open', lastSeq: 0, lastMessage: null, unread: 0, stay: { id: stay.stay.id } });
+  });
+});

@@ -1,0 +1,157 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Message } from '@bellhop/protocol';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
+import { EmbeddedPostgres, freePort } from '../src/database/embedded-postgres.js';
+import { startServerProcess, startTestApp, type ServerProcess, type TestApp } from './support/app.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { checkIn, joinGuest, loginStaff, request } from './support/http.js';
+import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
+
+describe('a server killed with SIGKILL during a burst', () => {
+  let db: TestDatabase;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await server?.kill();
+    await db?.drop();
+  }, 30_000);
+
+  it('has every acked message in the database after a restart, and a retry stores nothing twice', async () => {
+    server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+    const admin = await loginStaff(server.baseUrl);
+    const stay = await checkIn(server.baseUrl, admin.accessToken);
+    const guest = await joinGuest(server.baseUrl, stay.joinCode);
+    const senders: TestSocket[] = [];
+    for (let i = 0; i < 5; i++) senders.push(await connect(server.wsUrl, guest.accessToken), await connect(server.wsUrl, admin.accessToken));
+    const sent = new Map<string, string>();
+    for (let i = 0; i < 20; i++) {
+      for (const [n, s] of senders.entries()) {
+        const body = `burst ${n}/${i}`;
+        sent.set(s.sendMessage(guest.conversationId, body), body);
+      }
+    }
+    await eventually(() => senders.reduce((n, s) => n + s.ofEvent('message.ack').length, 0) >= 10, 10_000, 'the first acks');
+    await server.kill();
+    await Promise.all(senders.map((s) => s.closed));
+    const acked: Message[] = senders.flatMap((s) => s.ofEvent('message.ack').map((a) => a.message));
+    expect(acked.length).toBeGreaterThanOrEqual(10);
+
+    server = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+    const { rows } = await db.query<{ id: string; seq: number; client_msg_id: string; body: string }>(
+      'SELECT id, seq, client_msg_id, body FROM messages WHERE conversation_id = $1 ORDER BY seq',
+      [guest.conversationId],
+    );
+    const byClientId = new Map(rows.map((r) => [r.client_msg_id, r]));
+    for (const m of acked) expect(byClientId.get(m.clientMsgId)).toEqual({ id: m.id, seq: m.seq, client_msg_id: m.clientMsgId, body: m.body });
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i + 1));
+
+    // The client resends everything it has no ack for (and one it has): nothing is stored twice.
+    const again = await connect(server.wsUrl, admin.accessToken);
+    const ackedIds = new Set(acked.map((m) => m.clientMsgId));
+    const retry = [...sent.keys()].filter((id) => !ackedIds.has(id)).slice(0, 19);
+    retry.push(acked[0].clientMsgId);
+    for (const id of retry) again.sendMessage(guest.conversationId, sent.get(id)!, id);
+    await eventually(() => again.ofEvent('message.ack').length === retry.length, 10_000, 'acks of the retries');
+    expect(again.ofEvent('message.ack').find((a) => a.clientMsgId === acked[0].clientMsgId)!.message).toEqual(acked[0]);
+    const after = await db.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT client_msg_id)::int AS d FROM messages WHERE conversation_id = $1', [guest.conversationId]);
+    expect(after.rows[0].n).toBe(after.rows[0].d);
+    again.close();
+  }, 60_000);
+});
+
+describe('Postgres going away mid-conversation', () => {
+  let embedded: EmbeddedPostgres;
+  let t: TestApp | undefined;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    embedded = new EmbeddedPostgres({ dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'bellhop-outage-')), 'pg'), password: 'outage-password', port });
+    const url = await embedded.start();
+    const ds = new DataSource(dataSourceOptions(url));
+    await ds.initialize();
+    await runMigrations(ds);
+    await ds.destroy();
+    t = await startTestApp(url);
+  }, 30_000);
+  afterAll(async () => {
+    await t?.close();
+    await embedded?.stop();
+  }, 30_000);
+
+  it('answers unavailable (never an ack) and 503 while it is down, and resumes without a restart', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    const stay = await checkIn(t!.baseUrl, admin.accessToken);
+    const guest = await joinGuest(t!.baseUrl, stay.joinCode);
+    const gs = await connect(t!.wsUrl, guest.accessToken);
+    const ss = await connect(t!.wsUrl, admin.accessToken);
+    const before = gs.sendMessage(guest.conversationId, 'before the outage');
+    await gs.waitFor('message.ack', (d) => d.clientMsgId === before);
+
+    await embedded.kill();
+    const lost = gs.sendMessage(guest.conversationId, 'during the outage');
+    const err = await gs.waitFor('error', (d) => d.ref === lost, 10_000);
+    expect(err.data.code).toBe('unavailable');
+    gs.send('conversation.sync', { conversationId: guest.conversationId, afterSeq: 0 });
+    expect((await gs.waitFor('error', (d) => d.ref === 'conversation.sync', 10_000)).data.code).toBe('unavailable');
+    expect(await handshakeStatus(t!.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])).toBe(503);
+    expect((await request('GET', `${t!.baseUrl}/readyz`)).status).toBe(503);
+    expect(gs.ofEvent('message.ack').map((a) => a.clientMsgId)).toEqual([before]);
+
+    await embedded.start();
+    // The same socket retries the same message: stored once, acked, and fanned out.
+    await eventually(
+      async () => {
+        gs.sendMessage(guest.conversationId, 'during the outage', lost);
+        return gs.waitFor('message.ack', (d) => d.clientMsgId === lost, 2_000).catch(() => undefined);
+      },
+      20_000,
+      'an ack after the database came back',
+    );
+    expect((await ss.waitFor('message.new', (d) => d.message.clientMsgId === lost, 10_000)).data.message.seq).toBe(2);
+    await eventually(async () => (await handshakeStatus(t!.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])) === 101, 10_000, 'handshakes');
+    expect((await request('GET', `${t!.baseUrl}/readyz`)).status).toBe(200);
+    const check = new pg.Client({ connectionString: embedded.url });
+    await check.connect();
+    const { rows } = await check.query('SELECT seq, body FROM messages WHERE conversation_id = $1 ORDER BY seq', [guest.conversationId]);
+    await check.end();
+    expect(rows).toEqual([
+      { seq: 1, body: 'before the outage' },
+      { seq: 2, body: 'during the outage' },
+    ]);
+    gs.close();
+    ss.close();
+  }, 60_000);
+});
+
+describe('graceful shutdown', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('answers every send it took before closing sockets with 1001', async () => {
+    const t = await startTestApp(db.url);
+    const admin = await loginStaff(t.baseUrl);
+    const stay = await checkIn(t.baseUrl, admin.accessToken);
+    const guest = await joinGuest(t.baseUrl, stay.joinCode);
+    const gs = await connect(t.wsUrl, guest.accessToken);
+    const ss = await connect(t.wsUrl, admin.accessToken);
+    for (let i = 0; i < 20; i++) gs.sendMessage(guest.conversationId, `last words ${i}`);
+    await gs.waitFor('message.ack');
+    await t.close();
+    expect((await gs.closed).code).toBe(1001);
+    expect((await ss.closed).code).toBe(1001);
+    const { rows } = await db.query<{ client_msg_id: string }>('SELECT client_msg_id FROM messages WHERE conversation_id = $1', [guest.conversationId]);
+    // Nothing stored without its ack having been sent.
+    expect(new Set(gs.ofEvent('message.ack').map((a) => a.clientMsgId))).toEqual(new Set(rows.map((r) => r.client_msg_id)));
+  }, 30_000);
+});
