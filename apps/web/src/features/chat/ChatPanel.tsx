@@ -19,10 +19,12 @@ export interface ChatPanelProps {
   composerLabel: string;
   readOnlyReason?: string | null;
   empty?: ReactNode;
+  /** After the read cursor moved (the newest message is on screen). */
+  onRead?(seq: number): void;
 }
 
 /** Messages, typing line and composer of one conversation. */
-export function ChatPanel({ client, conversationId, view, self, senderLabel, composerLabel, readOnlyReason, empty }: ChatPanelProps) {
+export function ChatPanel({ client, conversationId, view, self, senderLabel, composerLabel, readOnlyReason, empty, onRead }: ChatPanelProps) {
   const { t } = useTranslation();
   return (
     <div className="chat">
@@ -53,7 +55,10 @@ export function ChatPanel({ client, conversationId, view, self, senderLabel, com
           onLoadOlder={view.loadOlder}
           onRetry={view.retry}
           onDiscard={view.discard}
-          onSeenLatest={(seq) => client.markRead(conversationId, seq)}
+          onSeenLatest={(seq) => {
+            client.markRead(conversationId, seq);
+            onRead?.(seq);
+          }}
           senderLabel={senderLabel}
           empty={empty ?? <EmptyState title={t('chat.empty')} />}
         />

@@ -41,7 +41,7 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
     const el = input.current;
     if (!el) return;
     el.style.height = 'auto';
-    el.style.height = `${el.scrollHeight}px`;
+    el.style.height = `${el.scrollHeight + el.offsetHeight - el.clientHeight}px`;
   }, [text]);
 
   const stopTyping = () => {
@@ -87,14 +87,17 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter sends on devices with a keyboard; on touch screens the Send button does.
     const coarse = typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !coarse) submit();
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !coarse) {
+      event.preventDefault();
+      submit();
+    }
   };
 
   const length = codePointLength(text.trim());
   const nearLimit = length > Limits.bodyMaxCodePoints - 500;
 
   return (
-    <form className="composer" onSubmit={submit} aria-label={label}>
+    <form className="composer" onSubmit={submit}>
       {disabled && disabledReason ? <p className="composer__disabled">{disabledReason}</p> : null}
       <div className="composer__row">
         <label className="sr-only" htmlFor={`${errorId}-input`}>
@@ -121,7 +124,7 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
       </div>
       {nearLimit ? (
         <p id={countId} className={`composer__count${length > Limits.bodyMaxCodePoints ? ' composer__count--over' : ''}`}>
-          {t('composer.count', { count: length, max: Limits.bodyMaxCodePoints })}
+          {t('composer.count', { n: length, max: Limits.bodyMaxCodePoints })}
         </p>
       ) : null}
       {problem ? (

@@ -110,15 +110,35 @@ export function MessageList(props: MessageListProps) {
     return () => document.removeEventListener('visibilitychange', onVisible);
   });
 
+  // Stay pinned to the newest message while rows settle (content-visibility, fonts) or the
+  // viewport shrinks (a phone keyboard opening).
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    if (list.current) observer.observe(list.current);
+    return () => observer.disconnect();
+  }, [messages.length > 0 || pending.length > 0]);
+
+  const lastTop = useRef(0);
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-    if (atBottom.current) {
+    const top = el.scrollTop;
+    if (el.scrollHeight - top - el.clientHeight < NEAR_BOTTOM_PX) {
+      atBottom.current = true;
       setShowJump(false);
       seeLatest();
+    } else if (top < lastTop.current - 2) {
+      // Only the reader moving up unpins; content growing below does not.
+      atBottom.current = false;
     }
-    if (el.scrollTop < NEAR_TOP_PX && hasMore && !loadingOlder) onLoadOlder();
+    lastTop.current = top;
+    if (top < NEAR_TOP_PX && hasMore && !loadingOlder) onLoadOlder();
   };
 
   const jumpToLatest = () => {
@@ -128,6 +148,7 @@ export function MessageList(props: MessageListProps) {
     atBottom.current = true;
     setShowJump(false);
     seeLatest();
+    el.focus();
   };
 
   const items: ReactNode[] = [];
@@ -138,7 +159,7 @@ export function MessageList(props: MessageListProps) {
     if (key !== lastDay) {
       lastDay = key;
       items.push(
-        <li key={`d:${key}`} className="day" role="presentation">
+        <li key={`d:${key}`} className="day">
           <span>{formatDay(iso, lang)}</span>
         </li>,
       );
@@ -202,7 +223,9 @@ export function MessageList(props: MessageListProps) {
         ) : messages.length > 0 ? (
           <p className="messages__start">{t('chat.start')}</p>
         ) : null}
-        {items.length === 0 ? props.empty : <ol className="messages__list">{items}</ol>}
+        {items.length === 0 ? props.empty : <ol className="messages__list" ref={list}>
+            {items}
+          </ol>}
       </div>
       {showJump ? (
         <button type="button" className="btn btn--jump" onClick={jumpToLatest}>

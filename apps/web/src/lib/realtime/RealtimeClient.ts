@@ -304,6 +304,10 @@ export class RealtimeClient {
     this.events.emit('state', state);
   }
 
+  private hasEnded(): boolean {
+    return this.stateValue === ConnectionState.Ended;
+  }
+
   private isOffline(): boolean {
     return typeof navigator !== 'undefined' && navigator.onLine === false;
   }
@@ -334,7 +338,7 @@ export class RealtimeClient {
     } finally {
       this.connecting = false;
     }
-    if (!this.started || this.stateValue === ConnectionState.Ended) return;
+    if (!this.started || this.hasEnded()) return;
     if (!token) return this.scheduleReconnect();
 
     let socket: SocketLike;
@@ -375,7 +379,6 @@ export class RealtimeClient {
     this.inflight.clear();
     this.clearTimers();
     if (!this.started || this.stateValue === ConnectionState.Ended) return;
-    for (const t of this.tracked.values()) t.syncing = false;
     if (code === CloseCode.Unauthorized) {
       this.setState(ConnectionState.Reconnecting);
       this.opts.refresh().then(
@@ -558,7 +561,10 @@ export class RealtimeClient {
       const t = this.tracked.get(id);
       if (t && lastSeq > t.lastSeq) t.resync = true;
     }
-    for (const id of this.tracked.keys()) this.sync(id);
+    for (const [id, t] of this.tracked) {
+      t.syncing = false;
+      this.sync(id);
+    }
     if (this.inboxWanted) this.sendFrame('inbox.sync', {});
     for (const id of this.wantedRead.keys()) this.flushRead(id, true);
     for (const entry of this.outbox.list()) this.transmit(entry);

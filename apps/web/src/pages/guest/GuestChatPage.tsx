@@ -83,7 +83,7 @@ function GuestChat({ session }: { session: GuestSession }) {
       <GuestLayout>
         <main className="guest__main guest__main--center">
           <section className="card entry ended" aria-labelledby="ended-title">
-            <h1 id="ended-title" className="entry__title" tabIndex={-1} ref={(el) => el?.focus()}>
+            <h1 id="ended-title" className="entry__title" tabIndex={-1} ref={focusOnMount}>
               {t('guest.ended.title')}
             </h1>
             <p>{t('guest.ended.body')}</p>
@@ -126,6 +126,14 @@ function GuestChat({ session }: { session: GuestSession }) {
   );
 }
 
+/** Moves focus to a heading once, so screen readers announce the new screen. */
+function focusOnMount(el: HTMLElement | null): void {
+  if (el && !el.dataset.focused) {
+    el.dataset.focused = '1';
+    el.focus();
+  }
+}
+
 function GuestConversation({ client, session }: { client: RealtimeClient; session: GuestSession }) {
   const { t } = useTranslation();
   const self = useMemo<Participant>(() => ({ type: 'guest', id: session.guest.id }), [session.guest.id]);
@@ -140,7 +148,7 @@ function GuestConversation({ client, session }: { client: RealtimeClient; sessio
       senderLabel={label}
       composerLabel={t('guest.chat.composer')}
       empty={
-        <EmptyState title={t('guest.chat.emptyTitle')} icon="🛎">
+        <EmptyState title={t('guest.chat.emptyTitle')} icon="bell">
           <p>{t('guest.chat.emptyBody')}</p>
         </EmptyState>
       }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 
 /** The guest pages' frame: the hotel's name, the language choice, the content. */
@@ -9,10 +10,8 @@ export function GuestLayout({ children, actions }: { children: ReactNode; action
     <div className="guest">
       <header className="guest__bar">
         <span className="brand">
-          <span className="brand__mark" aria-hidden="true">
-            🛎
-          </span>
-          {t('brand')}
+          <Icon name="bell" className="brand__mark" />
+          <span className="brand__name">{t('brand')}</span>
         </span>
         <div className="guest__actions">
           {actions}

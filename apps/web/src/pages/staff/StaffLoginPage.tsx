@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
 import { login, type StaffSession } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 
 /** Shown on every /staff page until a staff member signs in. */
@@ -34,9 +35,7 @@ export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: Sta
     <div className="login">
       <header className="login__bar">
         <span className="brand">
-          <span className="brand__mark" aria-hidden="true">
-            🛎
-          </span>
+          <Icon name="bell" className="brand__mark" />
           {t('brand')} · {t('staff.console')}
         </span>
         <LanguageSwitcher />

@@ -6,6 +6,7 @@ import { getSession, logout, restoreSession, type StaffSession } from '../../lib
 import { createRealtimeClient, useConnectionState } from '../../lib/realtime';
 import { ConnectionStatus } from '../../ui/ConnectionStatus';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 import { Loading } from '../../ui/Loading';
 import { notificationsSupported, playChime, showNotification, unlockSound } from './alerts';
@@ -165,9 +166,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
         </a>
         <header className="console__bar">
           <span className="brand">
-            <span className="brand__mark" aria-hidden="true">
-              🛎
-            </span>
+            <Icon name="bell" className="brand__mark" />
             <span className="brand__name">{t('brand')}</span>
           </span>
           <nav className="console__nav" aria-label={t('staff.nav.label')}>
@@ -189,7 +188,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
             ) : null}
           </nav>
           <div className="console__tools">
-            <ConnectionStatus state={connection} compact />
+            <ConnectionStatus state={connection} />
             {permission === 'default' ? (
               <button type="button" className="btn btn--small" onClick={enableNotifications}>
                 {t('staff.enableNotifications')}

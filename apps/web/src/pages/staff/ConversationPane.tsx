@@ -1,0 +1,169 @@
+import type { Message, StaffUser } from '@bellhop/protocol';
+import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { describeError } from '../../app/errors';
+import { ChatPanel } from '../../features/chat/ChatPanel';
+import { useConversation, type Participant } from '../../features/chat/useConversation';
+import { api } from '../../lib/api';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { useStaff } from './StaffContext';
+
+/** One conversation in the console: header with actions, history, composer. */
+export function ConversationPane({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation();
+  const { client, inbox, session } = useStaff();
+  useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
+  const summary = inbox.get(conversationId);
+  const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
+  const view = useConversation(client, conversationId, self);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [staff, setStaff] = useState<StaffUser[] | null>(null);
+  const assignId = useId();
+  const isAdmin = session.user.role === 'admin';
+
+  useEffect(() => {
+    inbox.activeId = conversationId;
+    return () => {
+      if (inbox.activeId === conversationId) inbox.activeId = null;
+    };
+  }, [inbox, conversationId]);
+
+  useEffect(() => {
+    if (!inbox.get(conversationId)) void inbox.load('all', true);
+  }, [inbox, conversationId]);
+
+  useEffect(() => {
+    // Only admins may list accounts; agents can assign to themselves or clear.
+    if (!isAdmin) return;
+    api.staff().then(
+      (list) => setStaff(list.items.filter((s) => !s.disabled)),
+      () => setStaff(null),
+    );
+  }, [isAdmin]);
+
+  const update = async (body: { status?: 'open' | 'resolved'; assigneeId?: string | null }) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      inbox.upsert([await api.updateConversation(conversationId, body)]);
+    } catch (error) {
+      setActionError(describeError(error, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const download = async (format: 'txt' | 'json') => {
+    setActionError(null);
+    try {
+      const { blob, filename } = await api.transcript(conversationId, format);
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = filename;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      setActionError(describeError(error, t));
+    }
+  };
+
+  const senderLabel = (m: Message) => m.sender.name;
+  const checkedOut = summary?.stay.status === 'checked_out';
+
+  const assigneeOptions: Array<{ id: string; name: string }> = [];
+  if (staff) for (const s of staff) assigneeOptions.push({ id: s.id, name: s.id === session.user.id ? t('staff.conversation.me', { name: s.displayName }) : s.displayName });
+  else assigneeOptions.push({ id: session.user.id, name: t('staff.conversation.me', { name: session.user.displayName }) });
+  if (summary?.assigneeId && !assigneeOptions.some((o) => o.id === summary.assigneeId)) {
+    assigneeOptions.push({ id: summary.assigneeId, name: t('staff.conversation.colleague') });
+  }
+
+  return (
+    <div className="pane">
+      <header className="pane__head">
+        <Link to="/staff" className="pane__back">
+          ← {t('staff.nav.inbox')}
+        </Link>
+        <div className="pane__who">
+          <h2 className="pane__title">
+            {summary ? (
+              <>
+                {summary.stay.guestName} <span className="pane__room">{t('staff.conversation.room', { room: summary.stay.roomNumber })}</span>
+              </>
+            ) : (
+              t('staff.conversation.label')
+            )}
+          </h2>
+          {summary ? (
+            <p className="pane__sub">
+              {checkedOut ? t('staff.status.checkedOut') : t('staff.conversation.checkOut', { date: summary.stay.checkOut })} ·{' '}
+              <span className={`chip chip--${summary.status}`}>{t(`staff.status.${summary.status}`)}</span>
+            </p>
+          ) : null}
+        </div>
+        {summary ? (
+          <div className="pane__actions">
+            <label htmlFor={assignId} className="sr-only">
+              {t('staff.conversation.assign')}
+            </label>
+            <select
+              id={assignId}
+              className="input input--small"
+              value={summary.assigneeId ?? ''}
+              disabled={busy}
+              onChange={(e) => void update({ assigneeId: e.target.value || null })}
+            >
+              <option value="">{t('staff.conversation.unassigned')}</option>
+              {assigneeOptions.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+            {summary.status === 'open' ? (
+              <button type="button" className="btn btn--small" disabled={busy} onClick={() => void update({ status: 'resolved' })}>
+                {t('staff.conversation.resolve')}
+              </button>
+            ) : (
+              <button type="button" className="btn btn--small" disabled={busy} onClick={() => void update({ status: 'open' })}>
+                {t('staff.conversation.reopen')}
+              </button>
+            )}
+            <details className="menu">
+              <summary className="btn btn--small btn--ghost">{t('staff.conversation.transcript')}</summary>
+              <div className="menu__list">
+                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('txt')}>
+                  {t('staff.conversation.transcriptTxt')}
+                </button>
+                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('json')}>
+                  {t('staff.conversation.transcriptJson')}
+                </button>
+              </div>
+            </details>
+          </div>
+        ) : null}
+      </header>
+      {actionError ? <ErrorNote>{actionError}</ErrorNote> : null}
+      <ChatPanel
+        client={client}
+        conversationId={conversationId}
+        view={{
+          ...view,
+          send: (text) => {
+            view.send(text);
+            inbox.markRead(conversationId);
+          },
+        }}
+        self={self}
+        senderLabel={senderLabel}
+        composerLabel={t('staff.conversation.composer', { name: summary?.stay.guestName ?? '' })}
+        onRead={() => inbox.markRead(conversationId)}
+        readOnlyReason={checkedOut ? t('staff.conversation.readOnly') : null}
+      />
+    </div>
+  );
+}

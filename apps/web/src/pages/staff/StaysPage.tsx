@@ -1,0 +1,264 @@
+import { createStayRequestSchema, type CreateStayResponse, type Stay } from '@bellhop/protocol';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { describeError } from '../../app/errors';
+import { api, ApiError } from '../../lib/api';
+import { EmptyState } from '../../ui/EmptyState';
+import { ErrorNote } from '../../ui/ErrorNote';
+import { Loading } from '../../ui/Loading';
+import { QrCode } from '../../ui/QrCode';
+import { usePageTitle } from './StaffContext';
+
+function isoDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** `/staff/stays`: check-in (with the printable join card), in-house list, check-out. */
+export function StaysPage() {
+  const { t } = useTranslation();
+  usePageTitle(t('staff.nav.stays'));
+  const [card, setCard] = useState<CreateStayResponse | null>(null);
+  const [stays, setStays] = useState<Stay[] | null>(null);
+  const [listError, setListError] = useState<unknown>(null);
+  const [showDeparted, setShowDeparted] = useState(false);
+
+  const reload = useCallback(async () => {
+    setListError(null);
+    try {
+      setStays((await api.stays(showDeparted ? 'checked_out' : 'active')).items);
+    } catch (error) {
+      setListError(error);
+    }
+  }, [showDeparted]);
+
+  useEffect(() => {
+    setStays(null);
+    void reload();
+  }, [reload]);
+
+  return (
+    <div className="stays">
+      <div className="stays__top">
+        <CheckInForm
+          onCreated={(created) => {
+            setCard(created);
+            void reload();
+          }}
+        />
+        {card ? <JoinCard card={card} onClose={() => setCard(null)} /> : null}
+      </div>
+      <section className="card stays__list" aria-labelledby="stays-title">
+        <div className="section-head">
+          <h2 id="stays-title">{showDeparted ? t('staff.stays.departed') : t('staff.stays.inHouse')}</h2>
+          <button type="button" className="btn btn--small btn--ghost" onClick={() => setShowDeparted((v) => !v)}>
+            {showDeparted ? t('staff.stays.showInHouse') : t('staff.stays.showDeparted')}
+          </button>
+        </div>
+        {listError ? (
+          <ErrorNote
+            action={
+              <button type="button" className="btn btn--small" onClick={() => void reload()}>
+                {t('common.retry')}
+              </button>
+            }
+          >
+            {describeError(listError, t)}
+          </ErrorNote>
+        ) : stays === null ? (
+          <Loading label={t('common.loading')} />
+        ) : stays.length === 0 ? (
+          <EmptyState title={showDeparted ? t('staff.stays.noneDeparted') : t('staff.stays.none')} icon="bed" />
+        ) : (
+          <StayTable stays={stays} onCheckedOut={() => void reload()} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): void }) {
+  const { t } = useTranslation();
+  const today = isoDate(new Date());
+  const tomorrow = isoDate(new Date(Date.now() + 86_400_000));
+  const [form, setForm] = useState({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
+  const [problems, setProblems] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const parsed = createStayRequestSchema.safeParse(form);
+    if (!parsed.success) {
+      setProblems(parsed.error.issues.map((i) => t(`staff.stays.field.${String(i.path[0])}`, { defaultValue: String(i.path[0]) }) + ': ' + t('staff.stays.invalid')));
+      return;
+    }
+    if (parsed.data.checkOut < today) {
+      setProblems([t('staff.stays.pastCheckOut')]);
+      return;
+    }
+    setBusy(true);
+    setProblems([]);
+    try {
+      onCreated(await api.createStay(parsed.data));
+      setForm({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
+    } catch (error) {
+      setProblems([error instanceof ApiError && error.status === 409 ? t('staff.stays.roomTaken', { room: parsed.data.roomNumber }) : describeError(error, t)]);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card checkin" aria-labelledby="checkin-title">
+      <h1 id="checkin-title">{t('staff.stays.checkIn')}</h1>
+      <form className="form form--grid" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="ci-guest">{t('staff.stays.field.guestName')}</label>
+          <input id="ci-guest" className="input" value={form.guestName} onChange={set('guestName')} autoComplete="off" maxLength={100} required />
+        </div>
+        <div className="field">
+          <label htmlFor="ci-family">{t('staff.stays.field.familyName')}</label>
+          <input id="ci-family" className="input" value={form.familyName} onChange={set('familyName')} autoComplete="off" maxLength={100} required />
+        </div>
+        <div className="field">
+          <label htmlFor="ci-room">{t('staff.stays.field.roomNumber')}</label>
+          <input id="ci-room" className="input" value={form.roomNumber} onChange={set('roomNumber')} autoComplete="off" maxLength={10} required />
+        </div>
+        <div className="field">
+          <label htmlFor="ci-out">{t('staff.stays.field.checkOut')}</label>
+          <input id="ci-out" className="input" type="date" min={today} value={form.checkOut} onChange={set('checkOut')} required />
+        </div>
+        {problems.length ? (
+          <div className="form__full">
+            <ErrorNote>{problems.join(' · ')}</ErrorNote>
+          </div>
+        ) : null}
+        <div className="form__full">
+          <button type="submit" className="btn btn--primary" disabled={busy}>
+            {busy ? t('staff.stays.registering') : t('staff.stays.register')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** The card handed to the guest: join code, QR code of the join link, printable on its own. */
+function JoinCard({ card, onClose }: { card: CreateStayResponse; onClose(): void }) {
+  const { t, i18n } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [card]);
+  const zh = i18n.getFixedT('zh');
+  const en = i18n.getFixedT('en');
+  return (
+    <section className="card joincard" aria-labelledby="joincard-title">
+      <div className="joincard__print">
+        <h2 id="joincard-title" className="joincard__title" ref={heading} tabIndex={-1}>
+          {t('staff.card.welcome', { name: card.stay.guestName })}
+        </h2>
+        <p className="joincard__room">{t('staff.card.room', { room: card.stay.roomNumber })}</p>
+        <QrCode value={card.joinUrl} label={t('staff.card.qrLabel')} size={208} />
+        <p className="joincard__steps">
+          <span lang="en">{en('staff.card.scan')}</span>
+          <br />
+          <span lang="zh-Hans">{zh('staff.card.scan')}</span>
+        </p>
+        <p className="joincard__code-label">{t('staff.card.code')}</p>
+        <p className="joincard__code" data-testid="join-code">
+          {card.joinCode}
+        </p>
+        <p className="joincard__url">{card.joinUrl}</p>
+        <p className="joincard__until">{t('staff.card.until', { date: card.stay.checkOut })}</p>
+      </div>
+      <div className="joincard__actions">
+        <button type="button" className="btn btn--primary" onClick={() => window.print()}>
+          {t('staff.card.print')}
+        </button>
+        <Link className="btn" to={`/staff?c=${card.stay.conversationId}`}>
+          {t('staff.card.openChat')}
+        </Link>
+        <button type="button" className="btn btn--ghost" onClick={onClose}>
+          {t('common.close')}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function StayTable({ stays, onCheckedOut }: { stays: Stay[]; onCheckedOut(): void }) {
+  const { t } = useTranslation();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const checkout = async (stay: Stay) => {
+    setBusy(stay.id);
+    setError(null);
+    try {
+      await api.checkout(stay.id);
+      setConfirming(null);
+      onCheckedOut();
+    } catch (err) {
+      setError(describeError(err, t));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <>
+      {error ? <ErrorNote>{error}</ErrorNote> : null}
+      <div className="table-wrap">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('staff.stays.field.roomNumber')}</th>
+              <th scope="col">{t('staff.stays.guest')}</th>
+              <th scope="col">{t('staff.stays.field.checkIn')}</th>
+              <th scope="col">{t('staff.stays.field.checkOut')}</th>
+              <th scope="col">
+                <span className="sr-only">{t('staff.stays.actions')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {stays.map((s) => (
+              <tr key={s.id}>
+                <td className="table__room">{s.roomNumber}</td>
+                <td>
+                  {s.guestName} {s.familyName}
+                </td>
+                <td>{s.checkIn}</td>
+                <td>{s.checkOut}</td>
+                <td className="table__actions">
+                  <Link className="btn btn--small btn--ghost" to={`/staff?c=${s.conversationId}`}>
+                    {t('staff.stays.chat')}
+                  </Link>
+                  {s.status === 'active' ? (
+                    confirming === s.id ? (
+                      <>
+                        <button type="button" className="btn btn--small btn--danger" disabled={busy === s.id} onClick={() => void checkout(s)}>
+                          {t('staff.stays.confirmCheckOut', { room: s.roomNumber })}
+                        </button>
+                        <button type="button" className="btn btn--small btn--ghost" onClick={() => setConfirming(null)}>
+                          {t('common.cancel')}
+                        </button>
+                      </>
+                    ) : (
+                      <button type="button" className="btn btn--small" onClick={() => setConfirming(s.id)}>
+                        {t('staff.stays.checkOut')}
+                      </button>
+                    )
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
