@@ -1,0 +1,93 @@
+/** History pages through the HTTP API: GET /api/conversations/:id/messages, 50 at a time. */
+import { Agent, request } from 'node:http';
+import { historyPageSchema } from '@bellhop/protocol';
+import { percentile } from './stats.js';
+import type { Progress } from './progress.js';
+
+export interface HistoryResult {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  perSec: number;
+  errors: Record<string, number>;
+}
+
+function get(agent: Agent, base: string, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { agent, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * One client fetching pages back to back (latency, not throughput): the newest page, or the page
+ * before a random seq, of a random pre-filled conversation. Every answer is JSON-parsed; one in
+ * 50 is also validated against the protocol schema.
+ */
+export async function runHistory(
+  baseUrl: string,
+  token: string,
+  conversations: string[],
+  perConversation: number,
+  requests: number,
+  progress: Progress,
+): Promise<HistoryResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const errors: Record<string, number> = {};
+  const samples: number[] = [];
+  let x = 2463534242;
+  const rand = (n: number) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  // A few unmeasured requests warm the connection and the server's code paths.
+  const warm = Math.min(50, Math.ceil(requests / 10));
+  const start = performance.now();
+  let measuredStart = start;
+  for (let i = 0; i < warm + requests; i++) {
+    if (i === warm) measuredStart = performance.now();
+    const conv = conversations[rand(conversations.length)];
+    const before = i % 2 === 0 ? '' : `&before=${51 + rand(Math.max(1, perConversation - 50))}`;
+    const t = performance.now();
+    let res: { status: number; body: string };
+    try {
+      res = await get(agent, baseUrl, `/api/conversations/${conv}/messages?limit=50${before}`, token);
+    } catch (err) {
+      errors[`http ${(err as NodeJS.ErrnoException).code ?? 'error'}`] = (errors[`http ${(err as NodeJS.ErrnoException).code ?? 'error'}`] ?? 0) + 1;
+      continue;
+    }
+    const ms = performance.now() - t;
+    if (res.status !== 200) {
+      errors[`http ${res.status}`] = (errors[`http ${res.status}`] ?? 0) + 1;
+      if (i === 0 && (res.status === 404 || res.status === 401 || res.status === 403)) break;
+      continue;
+    }
+    const page = JSON.parse(res.body) as { messages: unknown[] };
+    if (i % 50 === 0) {
+      const parsed = historyPageSchema.safeParse(page);
+      if (!parsed.success) errors['invalid page'] = (errors['invalid page'] ?? 0) + 1;
+      else if (parsed.data.messages.length !== Math.min(50, perConversation)) errors['short page'] = (errors['short page'] ?? 0) + 1;
+    }
+    if (i >= warm) samples.push(ms);
+    if (i % 100 === 0) progress.line(`history pages: ${samples.length}/${requests}, p99 so far ${percentile(samples, 99)?.toFixed(2)} ms`);
+  }
+  agent.destroy();
+  const seconds = (performance.now() - measuredStart) / 1000;
+  return {
+    requests: samples.length,
+    p50Ms: percentile(samples, 50),
+    p99Ms: percentile(samples, 99),
+    maxMs: samples.length ? Math.max(...samples) : NaN,
+    perSec: samples.length / seconds,
+    errors,
+  };
+}
