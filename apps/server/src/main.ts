@@ -17,7 +17,14 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const db = await prepareDatabase(config, logger);
-  const app = await createApp(config, logger, db.url);
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, logger, db.url);
+  } catch (err) {
+    // Never leave an embedded database running behind a server that failed to start.
+    await db.embedded?.stop();
+    throw err;
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -37,7 +44,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
-  await app.listen(config.port);
+  try {
+    await app.listen(config.port);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await db.embedded?.stop();
+    throw err;
+  }
   logger.info({ port: config.port, publicUrl: config.publicUrl, web: Boolean(config.webDistDir), embeddedDatabase: Boolean(db.embedded) }, `Bellhop is listening on ${config.publicUrl}`);
 }
 

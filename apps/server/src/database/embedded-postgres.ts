@@ -74,6 +74,8 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 
 export class EmbeddedPostgres {
   private process: ChildProcess | undefined;
+  /** A postmaster left running by an earlier server process that this one took over. */
+  private adoptedPid: number | undefined;
   private port = 0;
   private readonly log: (line: string) => void;
 
@@ -99,6 +101,7 @@ export class EmbeddedPostgres {
       if (pid > 0 && isAlive(pid)) {
         // A previous server process died without stopping its database: reuse it.
         this.port = Number(portLine);
+        this.adoptedPid = pid;
         this.log(`reusing the embedded PostgreSQL already running on port ${this.port} (pid ${pid})`);
         return this.url;
       }
@@ -130,6 +133,17 @@ export class EmbeddedPostgres {
 
   /** Fast shutdown: open transactions are rolled back, committed data is safe. */
   async stop(): Promise<void> {
+    const adopted = this.adoptedPid;
+    if (adopted !== undefined) {
+      this.adoptedPid = undefined;
+      try {
+        process.kill(adopted, 'SIGINT');
+      } catch {
+        return;
+      }
+      for (let i = 0; i < 200 && isAlive(adopted); i++) await new Promise((r) => setTimeout(r, 50));
+      return;
+    }
     const child = this.process;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {

@@ -25,13 +25,18 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
     logger.info({ dataDir }, 'starting the embedded PostgreSQL (DATABASE_URL is unset)');
     url = await embedded.start();
   }
-  const ds = new DataSource(dataSourceOptions(url));
-  await ds.initialize();
   try {
-    const ran = await runMigrations(ds);
-    if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
-  } finally {
-    await ds.destroy();
+    const ds = new DataSource(dataSourceOptions(url));
+    await ds.initialize();
+    try {
+      const ran = await runMigrations(ds);
+      if (ran.length) logger.info({ migrations: ran }, 'migrations applied');
+    } finally {
+      await ds.destroy();
+    }
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
   }
   return { url, embedded };
 }
