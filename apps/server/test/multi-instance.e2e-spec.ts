@@ -64,7 +64,10 @@ describe('two instances on one database', () => {
     const stay = await checkIn(a.baseUrl, admin.accessToken);
     const guest = await joinGuest(a.baseUrl, stay.joinCode);
     const gA = await open(a, guest.accessToken);
-    const base = (gA.ofEvent('presence')[0] ?? { staffOnline: 0 }).staffOnline;
+    // Staff sockets of the previous test may still be closing: start from nobody online.
+    const latest = () => gA.ofEvent('presence').at(-1)?.staffOnline;
+    await eventually(() => latest() === 0, 10_000, 'no staff online');
+    const base = 0;
     const agent = await createStaff(a.baseUrl, admin.accessToken);
     const onB = await open(b, agent.accessToken);
     await gA.waitFor('presence', (d) => d.staffOnline === base + 1);
