@@ -1,4 +1,4 @@
-import type { StaffList, StaffUser } from '@bellhop/protocol';
+import type { StaffDirectory, StaffList, StaffUser } from '@bellhop/protocol';
 import { ADMIN, startServerProcess, startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import type { BusEvent } from '../src/common/event-bus.js';
@@ -141,6 +141,61 @@ describe('staff accounts', () => {
     expect((await h.refresh(agent.cookie)).status).toBe(401);
     expect((await h.request('POST', '/api/auth/login', { body: { username: agent.user.username, password: agent.password } })).status).toBe(401);
     expect((await h.loginStaff(agent.user.username, 'brand-new-password')).accessToken).toBeTruthy();
+  });
+
+  describe('directory', () => {
+    it('names every active colleague, sorted by display name, for agents and admins alike', async () => {
+      const zoe = await h.createStaff(adminToken, { displayName: 'zoë Night' });
+      const angel = await h.createStaff(adminToken, { displayName: 'Ángel Day', role: 'admin' });
+      const bob = await h.createStaff(adminToken, { displayName: 'bob Desk' });
+      const gone = await h.createStaff(adminToken, { displayName: 'Aaron Gone' });
+      expect((await h.request('PATCH', `/api/staff/${gone.user.id}`, { token: adminToken, body: { disabled: true } })).status).toBe(200);
+
+      const res = await h.request<StaffDirectory>('GET', '/api/staff/directory', { token: bob.accessToken });
+      expect(res.status).toBe(200);
+      const items = res.body.items;
+      // Exactly what an assignee needs: no usernames, flags or dates.
+      for (const item of items) expect(Object.keys(item).sort()).toEqual(['displayName', 'id', 'role']);
+      expect(items).toEqual(expect.arrayContaining([
+        { id: zoe.user.id, displayName: 'zoë Night', role: 'agent' },
+        { id: angel.user.id, displayName: 'Ángel Day', role: 'admin' },
+        { id: bob.user.id, displayName: 'bob Desk', role: 'agent' },
+      ]));
+      const ids = items.map((i) => i.id);
+      expect(ids).not.toContain(gone.user.id);
+      // Case and accents aside: Ángel, bob, zoë.
+      expect(ids.indexOf(angel.user.id)).toBeLessThan(ids.indexOf(bob.user.id));
+      expect(ids.indexOf(bob.user.id)).toBeLessThan(ids.indexOf(zoe.user.id));
+      const names = items.map((i) => i.displayName);
+      expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base', numeric: true })));
+
+      // Everyone active is there, and the admin sees the same list.
+      const { rows } = await db.query<{ id: string }>(`SELECT id FROM staff_users WHERE NOT disabled`);
+      expect([...ids].sort()).toEqual(rows.map((r) => r.id).sort());
+      const asAdmin = await h.request<StaffDirectory>('GET', '/api/staff/directory', { token: adminToken });
+      expect(asAdmin.status).toBe(200);
+      expect(asAdmin.body).toEqual(res.body);
+    });
+
+    it('follows renames and re-enabled accounts at once', async () => {
+      const agent = await h.createStaff(adminToken, { displayName: 'Temp Name' });
+      const other = await h.createStaff(adminToken);
+      await h.request('PATCH', `/api/staff/${agent.user.id}`, { token: adminToken, body: { displayName: 'Settled Name', disabled: true } });
+      const hidden = await h.request<StaffDirectory>('GET', '/api/staff/directory', { token: other.accessToken });
+      expect(hidden.body.items.map((i) => i.id)).not.toContain(agent.user.id);
+      await h.request('PATCH', `/api/staff/${agent.user.id}`, { token: adminToken, body: { disabled: false } });
+      const shown = await h.request<StaffDirectory>('GET', '/api/staff/directory', { token: other.accessToken });
+      expect(shown.body.items).toContainEqual({ id: agent.user.id, displayName: 'Settled Name', role: 'agent' });
+    });
+
+    it('is for staff only: 401 without a valid token, 403 for a guest', async () => {
+      expect((await h.request('GET', '/api/staff/directory')).status).toBe(401);
+      expect((await h.request('GET', '/api/staff/directory', { token: 'not-a-token' })).status).toBe(401);
+      const guest = await h.joinGuest((await h.checkIn(adminToken)).joinCode);
+      const res = await h.request('GET', '/api/staff/directory', { token: guest.accessToken });
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+    });
   });
 
   it('keeps one active admin: the last one can be neither demoted nor disabled', async () => {

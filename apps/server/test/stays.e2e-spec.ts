@@ -1,4 +1,4 @@
-import type { CreateStayResponse, GuestAuthResponse, Stay, StayList } from '@bellhop/protocol';
+import { type CreateStayResponse, type GuestAuthResponse, type Stay, type StayList, staySchema } from '@bellhop/protocol';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, localDate } from './support/http.js';
@@ -145,6 +145,51 @@ describe('stays and guest join', () => {
       const bad = await h.request<{ message: string[] }>('GET', '/api/stays?status=gone', { token: staff });
       expect(bad.status).toBe(400);
       expect(bad.body.message).toEqual([expect.stringMatching(/^status: /)]);
+    });
+  });
+
+  describe('join card reprint', () => {
+    it('lists each active stay with the join code and link it got at check-in', async () => {
+      const first = await h.checkIn(staff, { roomNumber: newRoom() });
+      const second = await h.checkIn(staff, { roomNumber: newRoom() });
+      const res = await h.request<StayList>('GET', '/api/stays', { token: staff });
+      expect(res.status).toBe(200);
+      for (const created of [first, second]) {
+        const item = res.body.items.find((s) => s.id === created.stay.id);
+        expect(item).toEqual({ ...created.stay, joinCode: created.joinCode, joinUrl: created.joinUrl });
+      }
+      for (const item of res.body.items) {
+        expect(item.joinCode).toMatch(/^[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{4}$/);
+        expect(item.joinUrl).toBe(`${t.baseUrl}/join/${item.joinCode}`);
+      }
+      // An older client reading items as Stay still gets exactly the Stay.
+      expect(staySchema.parse(res.body.items.find((s) => s.id === first.stay.id))).toEqual(first.stay);
+    });
+
+    it('gives a code that still lets the guest in on another device', async () => {
+      const created = await h.checkIn(staff, { roomNumber: newRoom() });
+      await h.joinGuest(created.joinCode, fromNewAddress());
+      const list = await h.request<StayList>('GET', '/api/stays', { token: staff });
+      const item = list.body.items.find((s) => s.id === created.stay.id)!;
+      const again = await join({ code: item.joinCode });
+      expect(again.status).toBe(200);
+      expect(again.body.guest.id).toBe(created.stay.id);
+    });
+
+    it('leaves the code and link out of checked-out stays', async () => {
+      const created = await h.checkIn(staff, { roomNumber: newRoom() });
+      await h.checkOut(staff, created.stay.id);
+      const out = await h.request<StayList>('GET', '/api/stays?status=checked_out', { token: staff });
+      expect(out.status).toBe(200);
+      const item = out.body.items.find((s) => s.id === created.stay.id);
+      expect(item).toEqual({ ...created.stay, status: 'checked_out' });
+      for (const s of out.body.items) {
+        expect(s).not.toHaveProperty('joinCode');
+        expect(s).not.toHaveProperty('joinUrl');
+      }
+      const active = await h.request<StayList>('GET', '/api/stays', { token: staff });
+      expect(active.body.items.map((s) => s.id)).not.toContain(created.stay.id);
+      expect(JSON.stringify(active.body)).not.toContain(created.joinCode);
     });
   });
 

@@ -4,7 +4,9 @@ import {
   historyPageSchema,
   refreshResponseSchema,
   staffAuthResponseSchema,
+  staffUserSchema,
   type CreateStayResponse,
+  type StaffRole,
 } from '@bellhop/protocol';
 import { ADMIN } from './server';
 
@@ -30,6 +32,15 @@ export class TestApi {
   async loginAdmin() {
     const response = await this.call('/api/auth/login', { method: 'POST', body: JSON.stringify(ADMIN) });
     return { ...staffAuthResponseSchema.parse(await response.json()), cookie: TestApi.cookieOf(response) };
+  }
+
+  async createStaff(token: string, username: string, displayName: string, role: StaffRole = 'agent') {
+    const response = await this.call('/api/staff', {
+      method: 'POST',
+      token,
+      body: JSON.stringify({ username, displayName, role, password: `${username}-password` }),
+    });
+    return staffUserSchema.parse(await response.json());
   }
 
   async createStay(token: string, guestName = 'Ana', familyName = 'Silva'): Promise<CreateStayResponse> {

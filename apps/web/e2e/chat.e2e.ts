@@ -22,9 +22,13 @@ let roomNumber = '';
 const guestName = 'Mei';
 
 const ROOM = String(200 + Math.floor(Math.random() * 700));
+/** A colleague of the signed-in admin, there from the start. */
+const COLLEAGUE = 'Lin Night';
 
 beforeAll(async () => {
   server = await startServer();
+  const setup = new TestApi(server.url);
+  await setup.createStaff((await setup.loginAdmin()).accessToken, 'lin.night', COLLEAGUE);
   browser = await launchBrowser();
   guestContext = await browser.newContext({ ...PHONE, baseURL: server.url, locale: 'en-GB' });
   staffContext = await browser.newContext({ ...DESKTOP, baseURL: server.url, locale: 'en-GB' });
@@ -126,6 +130,29 @@ test('staff signs in, checks a guest in and gets the printable card with the joi
   await waitFor(staff.getByRole('cell', { name: ROOM, exact: true }));
   await screenshot(staff, 'check-in-card');
   await expectA11y(staff);
+});
+
+test('the card of an in-house guest can be shown and printed again from the list, by keyboard', async () => {
+  const issued = await staff.getByTestId('join-code').textContent();
+  await staff.getByRole('button', { name: 'Close' }).click();
+  await staff.getByTestId('join-code').waitFor({ state: 'detached' });
+
+  const show = staff.getByRole('row').filter({ has: staff.getByRole('cell', { name: ROOM, exact: true }) }).getByRole('button', { name: `Show card for room ${ROOM}` });
+  await show.focus();
+  await staff.keyboard.press('Enter');
+  const heading = staff.getByRole('heading', { name: `Welcome, ${guestName}` });
+  await waitFor(heading);
+  expect(await heading.evaluate((el) => el === document.activeElement)).toBe(true);
+  expect(await staff.getByTestId('join-code').textContent()).toBe(issued);
+  expect(await staff.locator('.joincard__url').textContent()).toBe(joinUrl);
+  await waitFor(staff.getByRole('img', { name: 'QR code of your chat link' }));
+  await waitFor(staff.getByRole('button', { name: 'Print card' }));
+  await expectA11y(staff);
+  await screenshot(staff, 'reprinted-card');
+
+  await staff.getByRole('button', { name: 'Close' }).click();
+  await staff.getByTestId('join-code').waitFor({ state: 'detached' });
+  expect(await show.evaluate((el) => el === document.activeElement)).toBe(true);
 });
 
 test('the join link lands the guest in the chat, already signed in', async () => {
@@ -241,6 +268,10 @@ test('staff resolves, reopens, assigns, searches and downloads the transcript', 
   await staff.getByRole('button', { name: 'Reopen' }).click();
   await waitFor(staff.getByRole('button', { name: 'Mark resolved' }));
 
+  // Every active colleague is listed by name, and the inbox names the assignee.
+  await staff.getByLabel('Assign to').selectOption({ label: COLLEAGUE });
+  await waitFor(staff.locator('.conv').getByText(`Assigned to ${COLLEAGUE}`));
+  expect(await staff.getByLabel('Assign to').locator('option:checked').textContent()).toBe(COLLEAGUE);
   await staff.getByLabel('Assign to').selectOption({ label: 'Administrator (me)' });
   await waitFor(staff.locator('.conv').getByText('Mine'));
   await staff.getByLabel('Assigned to').selectOption('unassigned');
@@ -258,6 +289,33 @@ test('staff resolves, reopens, assigns, searches and downloads the transcript', 
   const text = readFileSync((await download.path())!, 'utf8');
   expect(text).toContain('Hello, could we have two extra pillows?');
   expect(text).toContain('  Thank you!');
+});
+
+test('an agent sees colleagues by name: in the assign control and on the inbox rows', async () => {
+  const context = await browser.newContext({ ...DESKTOP, baseURL: server.url, locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    forbidDialogs(page, dialogs);
+    await page.goto('/staff');
+    await page.getByLabel('Username').fill('lin.night');
+    await page.getByLabel('Password').fill('lin.night-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const row = page.getByRole('link', { name: new RegExp(`${roomNumber}.*${guestName}`) });
+    // Assigned to the admin in the step before.
+    await waitFor(row.getByText('Assigned to Administrator'));
+    await row.click();
+    const assign = page.getByLabel('Assign to');
+    await waitFor(assign);
+    expect(await assign.locator('option:checked').textContent()).toBe('Administrator');
+    expect(await assign.locator('option').allTextContents()).toEqual(['Unassigned', `${COLLEAGUE} (me)`, 'Administrator']);
+    await assign.selectOption({ label: `${COLLEAGUE} (me)` });
+    await waitFor(row.getByText('Mine'));
+    await expectA11y(page);
+    await assign.selectOption({ label: 'Administrator' });
+    await waitFor(row.getByText('Assigned to Administrator'));
+  } finally {
+    await context.close();
+  }
 });
 
 test('a long history scrolls back page by page to the first message', async () => {

@@ -1,4 +1,12 @@
-import { createStayRequestSchema, joinRequestSchema, listConversationsQuerySchema, updateConversationRequestSchema } from './index.js';
+import {
+  createStayRequestSchema,
+  joinRequestSchema,
+  listConversationsQuerySchema,
+  staffDirectorySchema,
+  stayListSchema,
+  updateConversationRequestSchema,
+} from './index.js';
+import { staySchema } from '../models/stay.js';
 import { formatIssues } from '../errors.js';
 
 describe('HTTP schemas', () => {
@@ -24,5 +32,30 @@ describe('HTTP schemas', () => {
   });
   it('allows clearing the assignee', () => {
     expect(updateConversationRequestSchema.parse({ assigneeId: null })).toEqual({ assigneeId: null });
+  });
+
+  describe('compatible additions', () => {
+    const stay = {
+      id: '7d0c3b9e-8f4a-4c1e-9a51-0b6f2f1e6a10',
+      guestName: 'Ada',
+      familyName: 'Lovelace',
+      roomNumber: '101',
+      checkIn: '2026-11-25',
+      checkOut: '2026-11-27',
+      status: 'active',
+      conversationId: '1b7c0f5e-2a3d-4c8e-9f01-23456789abcd',
+    };
+    it('lists stays with or without their join code and link', () => {
+      const withCard = { ...stay, joinCode: 'ABCD-EFGH', joinUrl: 'https://hotel.example/join/ABCD-EFGH' };
+      expect(stayListSchema.parse({ items: [withCard, { ...stay, status: 'checked_out' }] }).items).toEqual([withCard, { ...stay, status: 'checked_out' }]);
+    });
+    it('keeps an older reader of Stay working: the new fields are dropped', () => {
+      expect(staySchema.parse({ ...stay, joinCode: 'ABCD-EFGH', joinUrl: 'https://hotel.example/join/ABCD-EFGH' })).toEqual(stay);
+    });
+    it('describes the staff directory', () => {
+      const entry = { id: stay.id, displayName: 'Front Desk', role: 'agent' };
+      expect(staffDirectorySchema.parse({ items: [entry] })).toEqual({ items: [entry] });
+      expect(staffDirectorySchema.safeParse({ items: [{ ...entry, role: 'guest' }] }).success).toBe(false);
+    });
   });
 });

@@ -32,5 +32,17 @@ export const listStaysQuerySchema = z.object({
 });
 export type ListStaysQuery = z.infer<typeof listStaysQuerySchema>;
 
-export const stayListSchema = z.object({ items: z.array(staySchema) });
+/**
+ * An item of GET /api/stays: a Stay, plus its join code and link while it is active (to reprint
+ * the guest's card); a checked-out stay has neither.
+ */
+export const stayListItemSchema = staySchema.extend({
+  /** Shown form, `ABCD-EFGH`. */
+  joinCode: z.string().optional(),
+  /** `$PUBLIC_URL/join/ABCD-EFGH` */
+  joinUrl: z.string().optional(),
+});
+export type StayListItem = z.infer<typeof stayListItemSchema>;
+
+export const stayListSchema = z.object({ items: z.array(stayListItemSchema) });
 export type StayList = z.infer<typeof stayListSchema>;

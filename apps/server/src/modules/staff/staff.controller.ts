@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   type CreateStaffRequest,
+  type StaffDirectory,
   type StaffList,
   type StaffUser,
   type UpdateStaffRequest,
@@ -12,6 +13,18 @@ import type { StaffActor } from '../../common/actor.js';
 import { ZodPipe } from '../../common/zod.pipe.js';
 import { Auth, CurrentActor } from '../auth/auth.decorators.js';
 import { StaffService } from './staff.service.js';
+
+/** The colleagues' names for every staff member; the accounts themselves stay with admins. */
+@Controller('api/staff/directory')
+@Auth({ audience: 'staff' })
+export class StaffDirectoryController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Get()
+  async directory(@CurrentActor() actor: StaffActor): Promise<StaffDirectory> {
+    return { items: await this.staff.directory(actor) };
+  }
+}
 
 @Controller('api/staff')
 @Auth({ audience: 'staff', role: 'admin' })

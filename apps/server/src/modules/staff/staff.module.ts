@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { StaffController } from './staff.controller.js';
+import { StaffController, StaffDirectoryController } from './staff.controller.js';
 import { StaffRepository } from './staff.repository.js';
 import { BANNER_OUT, type BannerOut, StaffService } from './staff.service.js';
 
 @Module({
-  controllers: [StaffController],
+  controllers: [StaffDirectoryController, StaffController],
   providers: [
     StaffRepository,
     StaffService,

@@ -38,6 +38,11 @@ export class StaffRepository {
     return queryRows<StaffRow>(this.ds.manager, `SELECT ${COLUMNS} FROM staff_users ORDER BY lower(username)`);
   }
 
+  /** The staff members who are not disabled (unordered: the service sorts them for people). */
+  listActive(): Promise<Pick<StaffRow, 'id' | 'display_name' | 'role'>[]> {
+    return queryRows(this.ds.manager, `SELECT id, display_name, role FROM staff_users WHERE NOT disabled`);
+  }
+
   async insert(
     row: { username: string; displayName: string; role: StaffRole; passwordHash: string },
     tx: EntityManager = this.ds.manager,

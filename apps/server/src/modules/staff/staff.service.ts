@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { CreateStaffRequest, StaffUser, UpdateStaffRequest } from '@bellhop/protocol';
+import type { CreateStaffRequest, StaffDirectoryEntry, StaffUser, UpdateStaffRequest } from '@bellhop/protocol';
 import type { StaffActor } from '../../common/actor.js';
 import { isUniqueViolation } from '../../common/sql.js';
 import { LOGGER } from '../../common/logger.js';
@@ -20,6 +20,16 @@ export function toStaffUser(row: StaffRow): StaffUser {
     disabled: row.disabled,
     createdAt: new Date(row.created_at).toISOString(),
   };
+}
+
+// Names sort as people expect (case and accents aside, digits as numbers), the same whatever the
+// database's collation; exact ties fall back to code units, then ids, so the order is stable.
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+const codeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The staff directory's order: by `displayName`. */
+export function compareDirectoryEntries(a: StaffDirectoryEntry, b: StaffDirectoryEntry): number {
+  return collator.compare(a.displayName, b.displayName) || codeUnits(a.displayName, b.displayName) || codeUnits(a.id, b.id);
 }
 
 /** Where the one-time banner with a generated admin password goes (stdout, outside the JSON logs). */
@@ -43,6 +53,14 @@ export class StaffService implements OnApplicationBootstrap {
 
   async list(_actor: StaffActor): Promise<StaffUser[]> {
     return (await this.repo.list()).map(toStaffUser);
+  }
+
+  /** Every active colleague, for naming and choosing assignees; open to any staff member. */
+  async directory(_actor: StaffActor): Promise<StaffDirectoryEntry[]> {
+    const rows = await this.repo.listActive();
+    return rows
+      .map((row) => ({ id: row.id, displayName: row.display_name, role: row.role }))
+      .sort(compareDirectoryEntries);
   }
 
   async create(actor: StaffActor, input: CreateStaffRequest): Promise<StaffUser> {

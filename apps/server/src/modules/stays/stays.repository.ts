@@ -15,6 +15,11 @@ export interface StayRow {
   conversation_id: string;
 }
 
+/** A stay as listed: with its canonical join code (`ABCDEFGH`), for reprinting the guest's card. */
+export interface ListedStayRow extends StayRow {
+  join_code: string;
+}
+
 export interface NewStayRow {
   guestName: string;
   familyName: string;
@@ -72,10 +77,10 @@ export class StaysRepository {
   }
 
   /** Newest check-in first. */
-  list(status: StayStatus): Promise<StayRow[]> {
-    return queryRows<StayRow>(
+  list(status: StayStatus): Promise<ListedStayRow[]> {
+    return queryRows<ListedStayRow>(
       this.ds.manager,
-      `SELECT ${STAY_COLUMNS} FROM stays s JOIN conversations c ON c.stay_id = s.id
+      `SELECT ${STAY_COLUMNS}, s.join_code FROM stays s JOIN conversations c ON c.stay_id = s.id
         WHERE s.status = $1 ORDER BY s.check_in DESC, s.created_at DESC`,
       [status],
     );

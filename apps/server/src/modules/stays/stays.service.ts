@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { type CreateStayRequest, type CreateStayResponse, type Stay, type StayStatus, formatJoinCode } from '@bellhop/protocol';
+import { type CreateStayRequest, type CreateStayResponse, type Stay, type StayListItem, type StayStatus, formatJoinCode } from '@bellhop/protocol';
 import type { StaffActor } from '../../common/actor.js';
 import { EventBus } from '../../common/event-bus.js';
 import { LOGGER } from '../../common/logger.js';
@@ -12,7 +12,7 @@ import { foldFamilyName } from './family-name.js';
 import { generateJoinCode } from './join-code.js';
 import { localDate } from './local-date.js';
 import { StaysException } from './stays.exception.js';
-import { ACTIVE_ROOM_KEY, type StayRow, StaysRepository } from './stays.repository.js';
+import { ACTIVE_ROOM_KEY, type ListedStayRow, type StayRow, StaysRepository } from './stays.repository.js';
 
 export function toStay(row: StayRow): Stay {
   return {
@@ -76,16 +76,26 @@ export class StaysService {
       });
       const stay = (await this.repo.find(stayId))!;
       this.logger.info({ stayId, conversationId: stay.conversation_id, by: actor.id }, 'guest checked in');
-      const shown = formatJoinCode(joinCode);
-      return { stay: toStay(stay), joinCode: shown, joinUrl: `${this.config.publicUrl}/join/${shown}` };
+      return { stay: toStay(stay), ...this.joinCard(joinCode) };
     } catch (err) {
       if (isUniqueViolation(err, ACTIVE_ROOM_KEY)) throw StaysException.roomOccupied(input.roomNumber);
       throw err;
     }
   }
 
-  async list(_actor: StaffActor, status: StayStatus): Promise<Stay[]> {
-    return (await this.repo.list(status)).map(toStay);
+  /** Active stays come with their join code and link, so the front desk can reprint the card. */
+  async list(_actor: StaffActor, status: StayStatus): Promise<StayListItem[]> {
+    return (await this.repo.list(status)).map((row: ListedStayRow) => {
+      const stay = toStay(row);
+      // A checked-out stay's code no longer lets anyone in: it is not handed out again.
+      return stay.status === 'active' ? { ...stay, ...this.joinCard(row.join_code) } : stay;
+    });
+  }
+
+  /** The code as shown (`ABCD-EFGH`) and the link of its QR code. */
+  private joinCard(code: string): { joinCode: string; joinUrl: string } {
+    const joinCode = formatJoinCode(code.trim());
+    return { joinCode, joinUrl: `${this.config.publicUrl}/join/${joinCode}` };
   }
 
   /**

@@ -133,6 +133,7 @@ export const en = {
       you: 'You',
       assigned: 'Assigned',
       assignedToMe: 'Mine',
+      assignedTo: 'Assigned to {{name}}',
       more: 'Load more',
       unreadCount_one: '{{count}} unread message',
       unreadCount_other: '{{count}} unread messages',
@@ -181,6 +182,8 @@ export const en = {
       guest: 'Guest',
       actions: 'Actions',
       chat: 'Chat',
+      showCard: 'Show card',
+      showCardFor: 'Show card for room {{room}}',
       checkOut: 'Check out',
       confirmCheckOut: 'Confirm check-out of room {{room}}',
       field: {

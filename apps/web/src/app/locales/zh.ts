@@ -135,6 +135,7 @@ export const zh: Locale = {
       you: '我',
       assigned: '已分配',
       assignedToMe: '我的',
+      assignedTo: '已分配给 {{name}}',
       more: '加载更多',
       unreadCount_one: '{{count}} 条未读消息',
       unreadCount_other: '{{count}} 条未读消息',
@@ -183,6 +184,8 @@ export const zh: Locale = {
       guest: '客人',
       actions: '操作',
       chat: '聊天',
+      showCard: '显示卡片',
+      showCardFor: '显示卡片：{{room}} 房间',
       checkOut: '退房',
       confirmCheckOut: '确认 {{room}} 号房退房',
       field: {

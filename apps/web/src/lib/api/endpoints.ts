@@ -4,6 +4,7 @@ import {
   createStayResponseSchema,
   historyPageSchema,
   searchPageSchema,
+  staffDirectorySchema,
   staffListSchema,
   staffUserSchema,
   stayListSchema,
@@ -69,6 +70,9 @@ export const api = {
   checkout: (stayId: string) => authed(staySchema, `/api/stays/${enc(stayId)}/checkout`, { method: 'POST' }),
 
   staff: () => authed(staffListSchema, '/api/staff'),
+
+  /** The active colleagues' names, for any staff member. */
+  staffDirectory: () => authed(staffDirectorySchema, '/api/staff/directory'),
 
   createStaff: (body: CreateStaffRequest) => authed(staffUserSchema, '/api/staff', { method: 'POST', body }),
 

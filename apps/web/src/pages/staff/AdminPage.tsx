@@ -11,7 +11,7 @@ import { usePageTitle, useStaff } from './StaffContext';
 /** `/staff/admin`: staff accounts (admins only). */
 export function AdminPage() {
   const { t } = useTranslation();
-  const { session } = useStaff();
+  const { session, directory } = useStaff();
   usePageTitle(t('staff.nav.admin'));
   const [staff, setStaff] = useState<StaffUser[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -39,7 +39,12 @@ export function AdminPage() {
 
   return (
     <div className="admin">
-      <CreateStaffForm onCreated={() => void reload()} />
+      <CreateStaffForm
+        onCreated={() => {
+          void reload();
+          void directory.load();
+        }}
+      />
       <section className="card" aria-labelledby="staff-title">
         <h2 id="staff-title">{t('staff.admin.accounts')}</h2>
         {error ? (
@@ -49,7 +54,16 @@ export function AdminPage() {
         ) : (
           <ul className="accounts">
             {staff.map((s) => (
-              <StaffRow key={s.id} user={s} isSelf={s.id === session.user.id} onChanged={(u) => setStaff((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null)} />
+              <StaffRow
+                key={s.id}
+                user={s}
+                isSelf={s.id === session.user.id}
+                onChanged={(u) => {
+                  setStaff((list) => list?.map((x) => (x.id === u.id ? u : x)) ?? null);
+                  // Names, roles and who is active show up in the assign control.
+                  void directory.load();
+                }}
+              />
             ))}
           </ul>
         )}

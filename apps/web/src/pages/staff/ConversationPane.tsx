@@ -1,4 +1,4 @@
-import type { Message, StaffUser } from '@bellhop/protocol';
+import type { Message } from '@bellhop/protocol';
 import { useEffect, useId, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -12,16 +12,15 @@ import { useStaff } from './StaffContext';
 /** One conversation in the console: header with actions, history, composer. */
 export function ConversationPane({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
-  const { client, inbox, session } = useStaff();
+  const { client, inbox, directory, session } = useStaff();
   useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
+  const colleagues = useSyncExternalStore(directory.subscribe, directory.getSnapshot);
   const summary = inbox.get(conversationId);
   const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
   const view = useConversation(client, conversationId, self);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [staff, setStaff] = useState<StaffUser[] | null>(null);
   const assignId = useId();
-  const isAdmin = session.user.role === 'admin';
 
   useEffect(() => {
     inbox.activeId = conversationId;
@@ -34,14 +33,15 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     if (!inbox.get(conversationId)) void inbox.load('all', true);
   }, [inbox, conversationId]);
 
+  // Colleagues come and go: a conversation opened a while after the last look asks again.
   useEffect(() => {
-    // Only admins may list accounts; agents can assign to themselves or clear.
-    if (!isAdmin) return;
-    api.staff().then(
-      (list) => setStaff(list.items.filter((s) => !s.disabled)),
-      () => setStaff(null),
-    );
-  }, [isAdmin]);
+    void directory.refresh();
+  }, [directory, conversationId]);
+
+  const assigneeId = summary?.assigneeId ?? null;
+  useEffect(() => {
+    if (assigneeId) directory.lookUp(assigneeId);
+  }, [directory, assigneeId]);
 
   const update = async (body: { status?: 'open' | 'resolved'; assigneeId?: string | null }) => {
     setBusy(true);
@@ -75,11 +75,13 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const senderLabel = (m: Message) => m.sender.name;
   const checkedOut = summary?.stay.status === 'checked_out';
 
-  const assigneeOptions: Array<{ id: string; name: string }> = [];
-  if (staff) for (const s of staff) assigneeOptions.push({ id: s.id, name: s.id === session.user.id ? t('staff.conversation.me', { name: s.displayName }) : s.displayName });
-  else assigneeOptions.push({ id: session.user.id, name: t('staff.conversation.me', { name: session.user.displayName }) });
-  if (summary?.assigneeId && !assigneeOptions.some((o) => o.id === summary.assigneeId)) {
-    assigneeOptions.push({ id: summary.assigneeId, name: t('staff.conversation.colleague') });
+  // Every active colleague by name, me first; until the directory loads (or if it cannot), me alone.
+  const me = { id: session.user.id, name: t('staff.conversation.me', { name: colleagues?.find((c) => c.id === session.user.id)?.displayName ?? session.user.displayName }) };
+  const assigneeOptions: Array<{ id: string; name: string }> = [me];
+  for (const c of colleagues ?? []) if (c.id !== me.id) assigneeOptions.push({ id: c.id, name: c.displayName });
+  if (assigneeId && !assigneeOptions.some((o) => o.id === assigneeId)) {
+    // Not in the directory: disabled since, or the directory is not loaded yet.
+    assigneeOptions.push({ id: assigneeId, name: t('staff.conversation.colleague') });
   }
 
   return (

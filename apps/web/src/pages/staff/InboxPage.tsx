@@ -18,7 +18,7 @@ type AssigneeFilter = 'all' | 'mine' | 'unassigned';
 /** `/staff`: the inbox on the left, the open conversation (`?c=<id>`) on the right. */
 export function InboxPage() {
   const { t, i18n } = useTranslation();
-  const { inbox, session } = useStaff();
+  const { inbox, directory, session } = useStaff();
   const [params, setParams] = useSearchParams();
   const selected = params.get('c');
   const [status, setStatus] = useState<StatusFilter>('open');
@@ -26,6 +26,8 @@ export function InboxPage() {
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState<{ q: string; hits: SearchHit[]; next: string | null; loading: boolean; error: unknown } | null>(null);
   const all = useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
+  // Re-render the rows when the colleagues' names arrive.
+  useSyncExternalStore(directory.subscribe, directory.getSnapshot);
   const statusId = useId();
   const assigneeId = useId();
   usePageTitle(t('staff.nav.inbox'));
@@ -43,6 +45,10 @@ export function InboxPage() {
       ),
     [all, status, assignee, session.user.id],
   );
+
+  useEffect(() => {
+    for (const c of all) if (c.assigneeId) directory.lookUp(c.assigneeId);
+  }, [all, directory]);
 
   const open = (id: string) => setParams({ c: id });
 
@@ -146,7 +152,14 @@ export function InboxPage() {
             ) : (
               <ul className="convs" aria-label={t('staff.inbox.listLabel')}>
                 {visible.map((c) => (
-                  <ConversationRow key={c.id} c={c} selected={c.id === selected} selfId={session.user.id} lang={i18n.language} />
+                  <ConversationRow
+                    key={c.id}
+                    c={c}
+                    selected={c.id === selected}
+                    selfId={session.user.id}
+                    assigneeName={c.assigneeId ? directory.get(c.assigneeId)?.displayName : undefined}
+                    lang={i18n.language}
+                  />
                 ))}
               </ul>
             )}
@@ -169,7 +182,8 @@ export function InboxPage() {
   );
 }
 
-function ConversationRow({ c, selected, selfId, lang }: { c: ConversationSummary; selected: boolean; selfId: string; lang: string }) {
+function ConversationRow(props: { c: ConversationSummary; selected: boolean; selfId: string; assigneeName: string | undefined; lang: string }) {
+  const { c, selected, selfId, assigneeName, lang } = props;
   const { t } = useTranslation();
   const last = c.lastMessage;
   const preview = last ? `${last.sender.type === 'guest' ? '' : `${t('staff.inbox.you')}: `}${last.body}` : t('staff.inbox.noMessages');
@@ -192,7 +206,11 @@ function ConversationRow({ c, selected, selfId, lang }: { c: ConversationSummary
           <span className="conv__tags">
             {c.status === 'resolved' ? <span className="chip chip--resolved">{t('staff.status.resolved')}</span> : null}
             {c.stay.status === 'checked_out' ? <span className="chip">{t('staff.status.checkedOut')}</span> : null}
-            {c.assigneeId ? <span className="chip chip--assignee">{c.assigneeId === selfId ? t('staff.inbox.assignedToMe') : t('staff.inbox.assigned')}</span> : null}
+            {c.assigneeId ? (
+              <span className="chip chip--assignee">
+                {c.assigneeId === selfId ? t('staff.inbox.assignedToMe') : assigneeName ? t('staff.inbox.assignedTo', { name: assigneeName }) : t('staff.inbox.assigned')}
+              </span>
+            ) : null}
           </span>
         </span>
         {c.unread > 0 ? (

@@ -2,11 +2,14 @@ import { createContext, useContext, useEffect } from 'react';
 import type { StaffSession } from '../../lib/api';
 import type { RealtimeClient } from '../../lib/realtime';
 import type { InboxStore } from './inboxStore';
+import type { StaffDirectoryStore } from './staffDirectory';
 
 export interface StaffContextValue {
   session: StaffSession;
   client: RealtimeClient;
   inbox: InboxStore;
+  /** The active colleagues' names. */
+  directory: StaffDirectoryStore;
   setPageTitle(title: string): void;
 }
 

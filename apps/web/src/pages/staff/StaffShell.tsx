@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { describeError } from '../../app/errors';
-import { getSession, logout, restoreSession, type StaffSession } from '../../lib/api';
+import { api, getSession, logout, restoreSession, type StaffSession } from '../../lib/api';
 import { createRealtimeClient, useConnectionState } from '../../lib/realtime';
 import { ConnectionStatus } from '../../ui/ConnectionStatus';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -12,6 +12,7 @@ import { Loading } from '../../ui/Loading';
 import { notificationsSupported, playChime, showNotification, unlockSound } from './alerts';
 import { InboxStore } from './inboxStore';
 import { StaffContext } from './StaffContext';
+import { StaffDirectoryStore } from './staffDirectory';
 import { StaffLoginPage } from './StaffLoginPage';
 
 type ShellState = { status: 'loading' } | { status: 'signedOut'; notice?: string } | { status: 'error'; error: unknown } | { status: 'ready'; session: StaffSession };
@@ -96,6 +97,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
   const navigate = useNavigate();
   const [client] = useState(() => createRealtimeClient(session.user.id));
   const [inbox] = useState(() => new InboxStore(client));
+  const [directory] = useState(() => new StaffDirectoryStore(api.staffDirectory));
   const connection = useConnectionState(client);
   const [pageTitle, setPageTitle] = useState('');
   const [permission, setPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
@@ -106,6 +108,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
     const detach = inbox.attach();
     client.start();
     void inbox.load('open');
+    void directory.load();
     const onGesture = () => unlockSound();
     window.addEventListener('pointerdown', onGesture);
     window.addEventListener('keydown', onGesture);
@@ -115,7 +118,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
       window.removeEventListener('pointerdown', onGesture);
       window.removeEventListener('keydown', onGesture);
     };
-  }, [client, inbox]);
+  }, [client, inbox, directory]);
 
   // New guest messages: a chime always, a system notification when the tab is hidden or
   // another conversation is open.
@@ -155,7 +158,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
   };
 
   const setTitle = useCallback((title: string) => setPageTitle(title), []);
-  const value = useMemo(() => ({ session, client, inbox, setPageTitle: setTitle }), [session, client, inbox, setTitle]);
+  const value = useMemo(() => ({ session, client, inbox, directory, setPageTitle: setTitle }), [session, client, inbox, directory, setTitle]);
   const isAdmin = session.user.role === 'admin';
 
   return (

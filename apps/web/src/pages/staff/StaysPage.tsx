@@ -1,4 +1,4 @@
-import { createStayRequestSchema, type CreateStayResponse, type Stay } from '@bellhop/protocol';
+import { createStayRequestSchema, type CreateStayResponse, type StayListItem } from '@bellhop/protocol';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -15,12 +15,20 @@ function isoDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** `/staff/stays`: check-in (with the printable join card), in-house list, check-out. */
+/** The join card of a listed stay: only an in-house stay has one. */
+function cardOf(stay: StayListItem): CreateStayResponse | null {
+  const { joinCode, joinUrl, ...rest } = stay;
+  return stay.status === 'active' && joinCode && joinUrl ? { stay: rest, joinCode, joinUrl } : null;
+}
+
+const showCardId = (stayId: string) => `show-card-${stayId}`;
+
+/** `/staff/stays`: check-in (with the printable join card), in-house list (each card shown again on request), check-out. */
 export function StaysPage() {
   const { t } = useTranslation();
   usePageTitle(t('staff.nav.stays'));
   const [card, setCard] = useState<CreateStayResponse | null>(null);
-  const [stays, setStays] = useState<Stay[] | null>(null);
+  const [stays, setStays] = useState<StayListItem[] | null>(null);
   const [listError, setListError] = useState<unknown>(null);
   const [showDeparted, setShowDeparted] = useState(false);
 
@@ -47,7 +55,17 @@ export function StaysPage() {
             void reload();
           }}
         />
-        {card ? <JoinCard card={card} onClose={() => setCard(null)} /> : null}
+        {card ? (
+          <JoinCard
+            card={card}
+            onClose={() => {
+              const stayId = card.stay.id;
+              setCard(null);
+              // Back to where the card was asked for: its row's button, else the check-in form.
+              requestAnimationFrame(() => (document.getElementById(showCardId(stayId)) ?? document.getElementById('ci-guest'))?.focus());
+            }}
+          />
+        ) : null}
       </div>
       <section className="card stays__list" aria-labelledby="stays-title">
         <div className="section-head">
@@ -71,7 +89,14 @@ export function StaysPage() {
         ) : stays.length === 0 ? (
           <EmptyState title={showDeparted ? t('staff.stays.noneDeparted') : t('staff.stays.none')} icon="bed" />
         ) : (
-          <StayTable stays={stays} onCheckedOut={() => void reload()} />
+          <StayTable
+            stays={stays}
+            onShowCard={setCard}
+            onCheckedOut={(stayId) => {
+              setCard((c) => (c?.stay.id === stayId ? null : c));
+              void reload();
+            }}
+          />
         )}
       </section>
     </div>
@@ -188,19 +213,19 @@ function JoinCard({ card, onClose }: { card: CreateStayResponse; onClose(): void
   );
 }
 
-function StayTable({ stays, onCheckedOut }: { stays: Stay[]; onCheckedOut(): void }) {
+function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[]; onShowCard(card: CreateStayResponse): void; onCheckedOut(stayId: string): void }) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const checkout = async (stay: Stay) => {
+  const checkout = async (stay: StayListItem) => {
     setBusy(stay.id);
     setError(null);
     try {
       await api.checkout(stay.id);
       setConfirming(null);
-      onCheckedOut();
+      onCheckedOut(stay.id);
     } catch (err) {
       setError(describeError(err, t));
     } finally {
@@ -237,6 +262,17 @@ function StayTable({ stays, onCheckedOut }: { stays: Stay[]; onCheckedOut(): voi
                   <Link className="btn btn--small btn--ghost" to={`/staff?c=${s.conversationId}`}>
                     {t('staff.stays.chat')}
                   </Link>
+                  {cardOf(s) ? (
+                    <button
+                      type="button"
+                      id={showCardId(s.id)}
+                      className="btn btn--small btn--ghost"
+                      aria-label={t('staff.stays.showCardFor', { room: s.roomNumber })}
+                      onClick={() => onShowCard(cardOf(s)!)}
+                    >
+                      {t('staff.stays.showCard')}
+                    </button>
+                  ) : null}
                   {s.status === 'active' ? (
                     confirming === s.id ? (
                       <>

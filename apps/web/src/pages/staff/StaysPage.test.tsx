@@ -1,0 +1,99 @@
+import { jest } from '@jest/globals';
+import { TextDecoder, TextEncoder } from 'node:util';
+import type { StayListItem } from '@bellhop/protocol';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { i18n } from '../../app/i18n';
+import type { StaffContextValue } from './StaffContext';
+
+// The router needs these, which jsdom lacks; set them before it loads.
+Object.assign(globalThis, { TextEncoder, TextDecoder });
+const { MemoryRouter } = await import('react-router');
+const { StaffContext } = await import('./StaffContext');
+const { StaysPage } = await import('./StaysPage');
+
+const inHouse: StayListItem = {
+  id: '7d0c3b9e-8f4a-4c1e-9a51-0b6f2f1e6a10',
+  guestName: 'Mei',
+  familyName: 'Zhang',
+  roomNumber: '412',
+  checkIn: '2026-11-25',
+  checkOut: '2026-11-28',
+  status: 'active',
+  conversationId: '1b7c0f5e-2a3d-4c8e-9f01-23456789abcd',
+  joinCode: 'K7QM-4XPT',
+  joinUrl: 'https://hotel.example/join/K7QM-4XPT',
+};
+const departed: StayListItem = {
+  id: '9e8d7c6b-5a49-4838-8271-605f4e3d2c1b',
+  guestName: 'Ada',
+  familyName: 'Lovelace',
+  roomNumber: '101',
+  checkIn: '2026-11-20',
+  checkOut: '2026-11-22',
+  status: 'checked_out',
+  conversationId: '2c8d1f6a-3b4e-4d9f-8a12-34567890bcde',
+};
+
+const realFetch = globalThis.fetch;
+beforeEach(() => {
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL) => {
+    const url = String(input);
+    const items = url.includes('status=checked_out') ? [departed] : [inHouse];
+    // Just what the API client reads of a successful answer.
+    return { ok: true, status: 200, json: async () => ({ items }) } as Response;
+  }) as typeof fetch;
+});
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+afterAll(() => i18n.changeLanguage('en'));
+
+function renderPage() {
+  const value = { setPageTitle: () => undefined } as unknown as StaffContextValue;
+  return render(
+    <MemoryRouter>
+      <StaffContext.Provider value={value}>
+        <StaysPage />
+      </StaffContext.Provider>
+    </MemoryRouter>,
+  );
+}
+
+test('an in-house stay shows its printable card again, and keyboard focus goes there and back', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  renderPage();
+  const show = await screen.findByRole('button', { name: 'Show card for room 412' });
+  expect(show).toHaveTextContent('Show card');
+  fireEvent.click(show);
+
+  const heading = await screen.findByRole('heading', { name: 'Welcome, Mei' });
+  await waitFor(() => expect(heading).toHaveFocus());
+  const card = heading.closest('section')!;
+  expect(within(card).getByTestId('join-code')).toHaveTextContent('K7QM-4XPT');
+  expect(within(card).getByText('https://hotel.example/join/K7QM-4XPT')).toBeInTheDocument();
+  expect(within(card).getByText('Room 412')).toBeInTheDocument();
+  expect(await within(card).findByRole('img', { name: 'QR code of your chat link' })).toBeInTheDocument();
+  expect(within(card).getByRole('button', { name: 'Print card' })).toBeInTheDocument();
+
+  fireEvent.click(within(card).getByRole('button', { name: 'Close' }));
+  expect(screen.queryByRole('heading', { name: 'Welcome, Mei' })).not.toBeInTheDocument();
+  await waitFor(() => expect(screen.getByRole('button', { name: 'Show card for room 412' })).toHaveFocus());
+});
+
+test('a checked-out stay has no card to show', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  renderPage();
+  await screen.findByRole('button', { name: 'Show card for room 412' });
+  fireEvent.click(screen.getByRole('button', { name: 'Show checked-out' }));
+  await screen.findByRole('cell', { name: '101' });
+  expect(screen.queryByRole('button', { name: /Show card/ })).not.toBeInTheDocument();
+});
+
+test('the action is translated', async () => {
+  await act(() => i18n.changeLanguage('zh'));
+  renderPage();
+  const show = await screen.findByRole('button', { name: '显示卡片：412 房间' });
+  expect(show).toHaveTextContent('显示卡片');
+  fireEvent.click(show);
+  expect(await screen.findByRole('button', { name: '打印卡片' })).toBeInTheDocument();
+});
