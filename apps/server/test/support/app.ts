@@ -52,6 +52,27 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
 
 const SERVER_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/main.js');
 
+/** Every server process this test file started that has not exited yet. */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/**
+ * SIGKILLs every server process this test file started and waits for them to exit, including
+ * ones still starting up. For afterAll: nothing outlives the spec, whatever failed.
+ */
+export async function killServerProcesses(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   port: number;
@@ -83,6 +104,15 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // A test worker that exits abruptly still takes its servers with it.
+    process.once('exit', () => {
+      for (const c of running) c.kill('SIGKILL');
+    });
+  }
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const baseUrl = `http://127.0.0.1:${p}`;
