@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +69,15 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   } catch {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
     return lookup();
+  }
+}
+
+/** Adds search (x) permission for others on `dir` and its ancestors where it is missing. */
+function allowTraversal(dir: string): void {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = statSync(d).mode;
+    if ((mode & 0o001) === 0) chmodSync(d, (mode & 0o7777) | 0o001);
+    if (d === path.dirname(d)) break;
   }
 }
 
@@ -176,8 +185,8 @@ export class EmbeddedPostgres {
     if (user) {
       chownSync(dir, user.uid, user.gid);
       chownSync(pwFile, user.uid, user.gid);
-      // The postgres user must be able to reach the data directory through its parent.
-      chmodSync(path.dirname(dir), 0o711);
+      // The postgres user must be able to reach the data directory through every parent.
+      allowTraversal(path.dirname(dir));
     }
     try {
       await new Promise<void>((resolve, reject) => {
