@@ -42,7 +42,8 @@ export const USAGE = `Usage: pnpm bench [--quick] [--json FILE] [--instances 1|2
   --workers N              worker threads for the guests' sockets (default 1)
   --no-bare | --bare-only  skip the bare-ws router, or run only it
   --no-connections, --no-history  skip those phases
-  --server-node-args "…"   extra node flags for the server process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof")
+  --server-node-args=…     extra node flags for the server process
+                           (e.g. "--server-node-args=--cpu-prof --cpu-prof-dir=/tmp/prof")
   --log-level L            the server's LOG_LEVEL (default warn)
   --keep                   keep the data directory (logs, embedded database)
 

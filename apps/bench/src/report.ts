@@ -60,7 +60,9 @@ function goal(ok: boolean | null): string {
 export function printReport(report: Report): Figures {
   const out: string[] = [''];
   for (const ladder of report.ladders) {
-    out.push(`== ${ladder.target}: ${report.options.guests} guests, ${report.options.consoles} consoles, connects ${Math.round(ladder.connectsPerSec)}/s`);
+    out.push(
+      `== ${ladder.target}: ${report.options.guests} guests, ${report.options.consoles} consoles; connects ${Math.round(ladder.connectsPerSec)}/s, ${ladder.rssPerConnKB > 0 ? `${ladder.rssPerConnKB.toFixed(1)} KB` : 'n/a (memory freed by an earlier phase)'} RSS per socket${Object.keys(ladder.connectErrors).length ? `; connect errors ${errorsText(ladder.connectErrors)}` : ''}`,
+    );
     const procLabels = [...new Set(ladder.steps.flatMap((s) => Object.keys(s.cpu)))];
     const rssLabels = [...new Set(ladder.steps.flatMap((s) => Object.keys(s.rssMB)))];
     out.push(

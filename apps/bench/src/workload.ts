@@ -54,6 +54,8 @@ export interface LadderResult {
   target: string;
   connectsPerSec: number;
   connectErrors: Record<string, number>;
+  /** RSS growth of the first process per socket while connecting the population (KB). */
+  rssPerConnKB: number;
   steps: StepResult[];
   /** The best step with p99 ack < 50 ms, nothing lost, and ≥ 95 % of the rate acked. */
   best: StepResult | undefined;
@@ -183,6 +185,7 @@ export class Workload {
   /** Connects the population, then runs each rate of the ladder. */
   async runLadder(target: Target, pop: Population, rates: number[], warmupSeconds: number, stepSeconds: number): Promise<LadderResult> {
     this.progress.phase(`${target.name}: connecting ${pop.guests.length} guests and ${pop.consoles.length} consoles`);
+    const rssBefore = rssBytes(target.procs[0].pid);
     const consoleConn = await this.consoleWorker.send<ConnectedReply>({
       cmd: 'connect',
       url: target.consoleWsUrl,
@@ -193,7 +196,9 @@ export class Workload {
       this.progress.line(`${target.name}: connecting guests, ${await this.openStats()} open`);
     });
     const connectsPerSec = (guestConn.opened - guestConn.retried) / guestConn.seconds;
-    const result: LadderResult = { target: target.name, connectsPerSec, connectErrors: guestConn.errors, steps: [], best: undefined };
+    await sleep(1000);
+    const rssPerConnKB = (rssBytes(target.procs[0].pid) - rssBefore) / (guestConn.opened + consoleConn.opened) / 1024;
+    const result: LadderResult = { target: target.name, connectsPerSec, connectErrors: guestConn.errors, rssPerConnKB, steps: [], best: undefined };
     // A few refused handshakes do not stop the run (they are reported); their turns pass to others.
     if (consoleConn.opened < pop.consoles.length || guestConn.opened < pop.guests.length * 0.95) {
       const first = await this.snapshot(false);
@@ -202,8 +207,9 @@ export class Workload {
         `${target.name}: only ${guestConn.opened}/${pop.guests.length} guests and ${consoleConn.opened}/${pop.consoles.length} consoles connected (${JSON.stringify(errs)})`,
       );
     }
-    this.progress.phase(`${target.name}: ${guestConn.opened} guests connected in ${guestConn.seconds.toFixed(1)} s (${Math.round(connectsPerSec)}/s)`);
-    await sleep(500);
+    this.progress.phase(
+      `${target.name}: ${guestConn.opened} guests connected in ${guestConn.seconds.toFixed(1)} s (${Math.round(connectsPerSec)}/s)${rssPerConnKB > 0 ? `, ${rssPerConnKB.toFixed(1)} KB RSS per socket` : ''}`,
+    );
 
     const procMeters = target.procs.map((p) => ({ p, meter: new CpuMeter(() => [p.pid]), db: p.dbPids ? new CpuMeter(p.dbPids) : undefined }));
     let before = await this.snapshot(true);
