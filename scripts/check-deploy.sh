@@ -33,7 +33,7 @@ done
 
 echo "-- Dockerfile build steps in a scratch copy"
 mkdir -p "$work/src"
-git ls-files -z | tar --null -T - -cf - --exclude-from=<(sed 's#^\*\*/##' .dockerignore) | tar -xf - -C "$work/src"
+git ls-files -z | tar --null --exclude-from=<(sed 's#^\*\*/##' .dockerignore) -T - -cf - | tar -xf - -C "$work/src"
 cd "$work/src"
 pnpm install --frozen-lockfile --silent
 pnpm --filter @bellhop/protocol --filter @bellhop/server --filter @bellhop/web build >/dev/null
