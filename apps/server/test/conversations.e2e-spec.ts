@@ -151,6 +151,77 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect((await request('GET', `${t.baseUrl}/api/conversations/${randomUUID()}/transcript`, { token: agent.accessToken })).status).toBe(404);
   });
 
+  it('answers one conversation to staff (with their unread) and to the guest of that stay; others get 404 as for a missing one', async () => {
+    const stay = await checkIn(t.baseUrl, admin.accessToken, { guestName: 'Mary', familyName: 'Shelley' });
+    const g = await joinGuest(t.baseUrl, stay.joinCode);
+    const other = await newGuest();
+    const gs = await open(g.accessToken);
+    await say(gs, g.conversationId, 'one');
+    await say(gs, g.conversationId, 'two');
+    const ss = await open(agent.accessToken);
+    ss.send('conversation.read', { conversationId: g.conversationId, seq: 1 });
+    await ss.waitFor('conversation.updated', (d) => d.conversation.id === g.conversationId);
+
+    const url = `${t.baseUrl}/api/conversations/${g.conversationId}`;
+    const forAgent = await request<ConversationSummary>('GET', url, { token: agent.accessToken });
+    expect(forAgent.status).toBe(200);
+    expect(forAgent.body).toEqual({
+      id: g.conversationId,
+      stay: { id: stay.stay.id, roomNumber: stay.stay.roomNumber, guestName: 'Mary', familyName: 'Shelley', checkOut: stay.stay.checkOut, status: 'active' },
+      status: 'open',
+      assigneeId: null,
+      lastSeq: 2,
+      lastMessage: expect.objectContaining({ body: 'two', seq: 2 }),
+      unread: 1,
+      guestReadSeq: 2,
+      updatedAt: expect.any(String),
+    });
+    // The same conversation as the inbox page shows it.
+    const page = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations?limit=100`, { token: agent.accessToken });
+    expect(page.body.items.find((c) => c.id === g.conversationId)).toEqual(forAgent.body);
+    expect((await request<ConversationSummary>('GET', url, { token: admin.accessToken })).body.unread).toBe(2);
+    const forGuest = await request<ConversationSummary>('GET', url, { token: g.accessToken });
+    expect(forGuest.status).toBe(200);
+    expect(forGuest.body).toMatchObject({ id: g.conversationId, lastSeq: 2, stay: { id: stay.stay.id, familyName: 'Shelley' } });
+
+    const missing = await request('GET', `${t.baseUrl}/api/conversations/${randomUUID()}`, { token: other.accessToken });
+    const notHers = await request('GET', url, { token: other.accessToken });
+    expect(notHers.status).toBe(404);
+    expect(notHers.body).toEqual(missing.body);
+    expect((await request('GET', `${t.baseUrl}/api/conversations/${randomUUID()}`, { token: agent.accessToken })).status).toBe(404);
+    expect((await request('GET', `${t.baseUrl}/api/conversations/not-an-id`, { token: agent.accessToken })).status).toBe(400);
+    expect((await request('GET', `${t.baseUrl}/api/conversations/not-an-id`, { token: g.accessToken })).status).toBe(400);
+    expect((await request('GET', url)).status).toBe(401);
+
+    // A checked-out guest's token no longer works; staff still see the conversation.
+    expect((await checkOut(t.baseUrl, agent.accessToken, stay.stay.id)).status).toBe(200);
+    expect((await request('GET', url, { token: g.accessToken })).status).toBe(401);
+    expect((await request<ConversationSummary>('GET', url, { token: agent.accessToken })).body).toMatchObject({ status: 'resolved', stay: { status: 'checked_out' } });
+  });
+
+  it("shows staff how far the guest has read, in pages, search hits and conversation.updated", async () => {
+    const g = await newGuest();
+    const gs = await open(g.accessToken);
+    const ss = await open(agent.accessToken);
+    const word = `kiwi${Date.now().toString(36)}`;
+    await say(ss, g.conversationId, `first ${word}`);
+    await say(ss, g.conversationId, 'second');
+    const listed = async () => (await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations?limit=100`, { token: admin.accessToken })).body.items.find((c) => c.id === g.conversationId);
+    expect(await listed()).toMatchObject({ guestReadSeq: 0, stay: { familyName: 'Lovelace' } });
+
+    gs.send('conversation.read', { conversationId: g.conversationId, seq: 1 });
+    const updated = await ss.waitFor('conversation.updated', (d) => d.conversation.id === g.conversationId && d.conversation.guestReadSeq === 1);
+    expect(updated.data.conversation.stay.familyName).toBe('Lovelace');
+    expect(await listed()).toMatchObject({ guestReadSeq: 1 });
+    const hits = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}`, { token: agent.accessToken });
+    expect(hits.body.items[0].conversation).toMatchObject({ id: g.conversationId, guestReadSeq: 1, stay: { familyName: 'Lovelace' } });
+    // A staff member's own reads are not the guest's.
+    ss.send('conversation.read', { conversationId: g.conversationId, seq: 2 });
+    await ss.waitFor('conversation.updated', (d) => d.conversation.id === g.conversationId && d.conversation.unread === 0 && d.conversation.lastSeq === 2, 5_000);
+    await ss.ping();
+    expect(await listed()).toMatchObject({ guestReadSeq: 1 });
+  });
+
   it('announces a new stay to staff with conversation.updated', async () => {
     const ss = await open(agent.accessToken);
     const stay = await checkIn(t.baseUrl, admin.accessToken);

@@ -208,6 +208,35 @@ describe('messaging over WebSocket', () => {
     expect(cursor).toEqual([{ seq: 3 }]);
   });
 
+  it("tells a guest in session.ready how far staff have read, so that read ticks survive a reconnect", async () => {
+    const g = await newGuest();
+    const gs = await open(g.accessToken);
+    for (let i = 0; i < 3; i++) {
+      const id = gs.sendMessage(g.conversationId, `m${i}`);
+      await gs.waitFor('message.ack', (d) => d.clientMsgId === id);
+    }
+    // Nobody has read anything yet: the entry is as before.
+    const fresh = await open(g.accessToken);
+    expect(fresh.frames[0].data).toMatchObject({ conversations: [{ id: g.conversationId, lastSeq: 3 }] });
+    expect((fresh.frames[0].data as { conversations: object[] }).conversations[0]).not.toHaveProperty('staffReadSeq');
+
+    const [ss, other] = [await open(agent.accessToken), await open(admin.accessToken)];
+    ss.send('conversation.read', { conversationId: g.conversationId, seq: 2 });
+    await gs.waitFor('conversation.read', (d) => d.seq === 2);
+    other.send('conversation.read', { conversationId: g.conversationId, seq: 1 });
+    await gs.waitFor('conversation.read', (d) => d.seq === 1);
+    // The highest cursor of any staff member.
+    const again = await open(g.accessToken);
+    expect(again.frames[0]).toMatchObject({ event: 'session.ready', data: { conversations: [{ id: g.conversationId, lastSeq: 3, staffReadSeq: 2 }] } });
+
+    other.send('conversation.read', { conversationId: g.conversationId, seq: 3 });
+    await gs.waitFor('conversation.read', (d) => d.seq === 3);
+    const later = await open(g.accessToken);
+    expect(later.frames[0].data).toMatchObject({ conversations: [{ id: g.conversationId, lastSeq: 3, staffReadSeq: 3 }] });
+    // Staff still get no conversations in session.ready.
+    expect((await open(agent.accessToken)).frames[0].data).toMatchObject({ conversations: [] });
+  });
+
   it('passes typing on to the others, not to the typer, at most once per 2 s for active: true', async () => {
     const g = await newGuest();
     const [gs, gs2, ss] = [await open(g.accessToken), await open(g.accessToken), await open(agent.accessToken)];

@@ -72,5 +72,8 @@ export const transcriptJsonSchema = z.object({
 });
 export type TranscriptJson = z.infer<typeof transcriptJsonSchema>;
 
-/** Path parameter `:id`: a malformed id is a 400. */
+/**
+ * Path parameter `:id`: a malformed id is a 400. `GET /api/conversations/:id` (a compatible
+ * addition) answers one `ConversationSummary` (`conversationSummarySchema`).
+ */
 export const idParamSchema = z.object({ id: idSchema });

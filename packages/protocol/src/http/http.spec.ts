@@ -1,4 +1,5 @@
 import {
+  conversationPageSchema,
   createStayRequestSchema,
   joinRequestSchema,
   listConversationsQuerySchema,
@@ -51,6 +52,21 @@ describe('HTTP schemas', () => {
     });
     it('keeps an older reader of Stay working: the new fields are dropped', () => {
       expect(staySchema.parse({ ...stay, joinCode: 'ABCD-EFGH', joinUrl: 'https://hotel.example/join/ABCD-EFGH' })).toEqual(stay);
+    });
+    it('carries the family name and the guest read position in a conversation summary, both optional', () => {
+      const summary = {
+        id: stay.conversationId,
+        stay: { id: stay.id, roomNumber: '101', guestName: 'Ada', checkOut: '2026-11-27', status: 'active' },
+        status: 'open',
+        assigneeId: null,
+        lastSeq: 3,
+        lastMessage: null,
+        unread: 0,
+        updatedAt: '2026-11-25T18:05:23.000Z',
+      };
+      const full = { ...summary, stay: { ...summary.stay, familyName: 'Lovelace' }, guestReadSeq: 2 };
+      expect(conversationPageSchema.parse({ items: [full, summary], nextCursor: null }).items).toEqual([full, summary]);
+      expect(conversationPageSchema.safeParse({ items: [{ ...summary, guestReadSeq: 1.5 }], nextCursor: null }).success).toBe(false);
     });
     it('describes the staff directory', () => {
       const entry = { id: stay.id, displayName: 'Front Desk', role: 'agent' };

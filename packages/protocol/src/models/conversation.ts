@@ -7,13 +7,18 @@ export const ConversationStatus = { Open: 'open', Resolved: 'resolved' } as cons
 export type ConversationStatus = (typeof ConversationStatus)[keyof typeof ConversationStatus];
 export const conversationStatusSchema = z.enum(['open', 'resolved']);
 
-/** A conversation as the inbox shows it. `unread` is for the staff member asking. */
+/**
+ * A conversation as the inbox shows it. `unread` is for the staff member asking.
+ * Compatible additions: `stay.familyName` (always sent by the server) and `guestReadSeq`, the
+ * guest's read cursor (0 before the guest read anything).
+ */
 export const conversationSummarySchema = z.object({
   id: idSchema,
   stay: z.object({
     id: idSchema,
     roomNumber: z.string(),
     guestName: z.string(),
+    familyName: z.string().optional(),
     checkOut: dateSchema,
     status: stayStatusSchema,
   }),
@@ -22,6 +27,7 @@ export const conversationSummarySchema = z.object({
   lastSeq: z.number().int().nonnegative(),
   lastMessage: messageSchema.nullable(),
   unread: z.number().int().nonnegative(),
+  guestReadSeq: z.number().int().nonnegative().optional(),
   updatedAt: timestampSchema,
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;

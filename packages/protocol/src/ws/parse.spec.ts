@@ -94,6 +94,18 @@ describe('parseServerFrame', () => {
   it('refuses a malformed message.new', () => {
     expect(parseServerFrame(JSON.stringify({ event: 'message.new', data: { message: { id: 1 } } })).ok).toBe(false);
   });
+  it('reads session.ready with or without the staff read position', () => {
+    const ready = (entry: object) =>
+      parseServerFrame(
+        JSON.stringify({
+          event: 'session.ready',
+          data: { user: { type: 'guest', id: conv, name: 'Ada' }, serverTime: '2026-11-25T18:05:23.000Z', heartbeatMs: 25000, conversations: [entry] },
+        }),
+      );
+    expect(ready({ id: conv, lastSeq: 4, staffReadSeq: 3 })).toMatchObject({ ok: true, frame: { data: { conversations: [{ id: conv, lastSeq: 4, staffReadSeq: 3 }] } } });
+    expect(ready({ id: conv, lastSeq: 4 })).toMatchObject({ ok: true, frame: { data: { conversations: [{ id: conv, lastSeq: 4 }] } } });
+    expect(ready({ id: conv, lastSeq: 4, staffReadSeq: -1 }).ok).toBe(false);
+  });
 });
 
 describe('parseClientFrameValue', () => {

@@ -16,7 +16,17 @@ export const serverEventSchemas = {
     }),
     serverTime: timestampSchema,
     heartbeatMs: z.number().int(),
-    conversations: z.array(z.object({ id: idSchema, lastSeq: z.number().int().nonnegative() })),
+    /**
+     * A guest's one conversation (staff get `[]`). `staffReadSeq`, a compatible addition: the
+     * highest read cursor of any staff member in it (0 before any staff member read it).
+     */
+    conversations: z.array(
+      z.object({
+        id: idSchema,
+        lastSeq: z.number().int().nonnegative(),
+        staffReadSeq: z.number().int().nonnegative().optional(),
+      }),
+    ),
   }),
   'message.ack': z.object({ clientMsgId: idSchema, message: messageSchema }),
   'message.new': z.object({ message: messageSchema }),

@@ -29,6 +29,12 @@ export class ConversationsController {
     return this.conversations.list(actor, query);
   }
 
+  @Get('conversations/:id')
+  @Auth({ audience: 'any' })
+  get(@CurrentActor() actor: Actor, @Param(new ZodPipe(idParamSchema)) params: { id: string }): Promise<ConversationSummary> {
+    return this.conversations.get(actor, params.id);
+  }
+
   @Patch('conversations/:id')
   @Auth({ audience: 'staff' })
   update(

@@ -15,9 +15,11 @@ interface SummaryRow {
   stay_id: string;
   room_number: string;
   guest_name: string;
+  family_name: string;
   check_out: string;
   stay_status: 'active' | 'checked_out';
   unread: number;
+  guest_read_seq: number;
   lm_id: string | null;
   lm_seq: number | null;
   lm_client_msg_id: string | null;
@@ -35,14 +37,17 @@ export interface SummaryWithKey {
 }
 
 // `$1` is the staff member whose unread count is wanted (NULL: none, e.g. for a guest).
+// Both read-cursor lookups are primary-key probes, so a page stays one cheap query.
 const SUMMARY_SELECT = `
   SELECT c.id, c.status, c.assignee_id, c.last_seq, c.updated_at, c.last_activity_at::text AS activity_key,
-         s.id AS stay_id, s.room_number, s.guest_name, to_char(s.check_out, 'YYYY-MM-DD') AS check_out, s.status AS stay_status,
+         s.id AS stay_id, s.room_number, s.guest_name, s.family_name, to_char(s.check_out, 'YYYY-MM-DD') AS check_out, s.status AS stay_status,
          CASE WHEN $1::uuid IS NULL THEN 0 ELSE (
            SELECT count(*)::int FROM messages g
            WHERE g.conversation_id = c.id AND g.sender_type = 'guest'
              AND g.seq > coalesce((SELECT rc.seq FROM read_cursors rc WHERE rc.conversation_id = c.id AND rc.reader_type = 'staff' AND rc.reader_id = $1::uuid), 0)
          ) END AS unread,
+         coalesce((SELECT gr.seq FROM read_cursors gr
+                   WHERE gr.conversation_id = c.id AND gr.reader_type = 'guest' AND gr.reader_id = c.stay_id), 0) AS guest_read_seq,
          lm.id AS lm_id, lm.seq AS lm_seq, lm.client_msg_id AS lm_client_msg_id, lm.sender_type AS lm_sender_type,
          lm.sender_id AS lm_sender_id, lm.sender_name AS lm_sender_name, lm.body AS lm_body, lm.created_at AS lm_created_at
   FROM conversations c
@@ -67,12 +72,13 @@ function toSummary(r: SummaryRow): SummaryWithKey {
     activityKey: r.activity_key,
     summary: {
       id: r.id,
-      stay: { id: r.stay_id, roomNumber: r.room_number, guestName: r.guest_name, checkOut: r.check_out, status: r.stay_status },
+      stay: { id: r.stay_id, roomNumber: r.room_number, guestName: r.guest_name, familyName: r.family_name, checkOut: r.check_out, status: r.stay_status },
       status: r.status,
       assigneeId: r.assignee_id,
       lastSeq: r.last_seq,
       lastMessage,
       unread: r.unread,
+      guestReadSeq: r.guest_read_seq,
       updatedAt: r.updated_at.toISOString(),
     },
   };
@@ -108,6 +114,16 @@ export class ConversationsRepository {
   async lastSeq(id: string): Promise<number | null> {
     const { rows } = await this.pool.query<{ last_seq: number }>({ name: 'bh_conv_last_seq', text: 'SELECT last_seq FROM conversations WHERE id = $1', values: [id] });
     return rows[0]?.last_seq ?? null;
+  }
+
+  /** The highest read cursor of any staff member in a conversation (0 for none): a primary-key range. */
+  async staffReadSeq(id: string): Promise<number> {
+    const { rows } = await this.pool.query<{ seq: number | null }>({
+      name: 'bh_conv_staff_read_seq',
+      text: `SELECT max(seq) AS seq FROM read_cursors WHERE conversation_id = $1 AND reader_type = 'staff'`,
+      values: [id],
+    });
+    return rows[0]?.seq ?? 0;
   }
 
   /** Newest activity first, after the keyset position `after` when given. */

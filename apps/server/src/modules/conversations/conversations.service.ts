@@ -54,6 +54,14 @@ export class ConversationsService {
     this.exists.set(conversationId, Date.now() + EXISTS_CACHE_MS);
   }
 
+  /** One conversation as the inbox shows it: staff any, a guest only its own; others answer not_found. */
+  async get(actor: Actor, conversationId: string): Promise<ConversationSummary> {
+    if (actor.type === 'guest' && conversationId !== actor.conversationId) throw ConversationsException.notFound();
+    const summary = await this.repo.summary(actor.type === 'staff' ? actor.id : null, conversationId);
+    if (!summary) throw ConversationsException.notFound();
+    return summary;
+  }
+
   async list(actor: StaffActor, query: ListConversationsQuery): Promise<ConversationPage> {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     if (query.cursor && !after) throw ConversationsException.badCursor();
@@ -154,5 +162,10 @@ export class ConversationsService {
   /** `session.ready` data for a guest: its conversation and last seq. */
   async lastSeq(conversationId: string): Promise<number> {
     return (await this.repo.lastSeq(conversationId)) ?? 0;
+  }
+
+  /** `session.ready` data for a guest: the highest read cursor of any staff member in its conversation (0: none). */
+  async staffReadSeq(conversationId: string): Promise<number> {
+    return this.repo.staffReadSeq(conversationId);
   }
 }

@@ -24,6 +24,8 @@ import { HANDSHAKE, WsHandshakeService, type HandshakeRequest } from './ws-hands
 
 /** Shutdown waits this long for in-flight frames, then for sockets to close, before cutting them. */
 const DRAIN_TIMEOUT_MS = 3_000;
+/** How long a guest's `session.ready` waits for the staff read position before going without it. */
+const READY_QUERY_TIMEOUT_MS = 1_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -97,14 +99,36 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     c.expiryTimer.unref();
 
     const actor = c.actor;
-    c.sendEvent('session.ready', {
-      user: actor.type === 'staff' ? { type: 'staff', id: actor.id, name: actor.name, role: actor.role } : { type: 'guest', id: actor.id, name: actor.name },
-      serverTime: new Date().toISOString(),
-      heartbeatMs: this.config.heartbeatMs,
-      conversations: actor.type === 'guest' ? [{ id: actor.conversationId, lastSeq: hs.lastSeq }] : [],
+    if (actor.type === 'staff') {
+      c.sendEvent('session.ready', {
+        user: { type: 'staff', id: actor.id, name: actor.name, role: actor.role },
+        serverTime: new Date().toISOString(),
+        heartbeatMs: this.config.heartbeatMs,
+        conversations: [],
+      });
+      if (this.registry.staff.get(actor.id)?.size === 1) this.staffChanged();
+      return;
+    }
+    // A guest also learns how far staff have read (read ticks after a reload). That takes a query, so
+    // session.ready goes first on the connection's chain: answers to its frames wait behind it. A
+    // query that fails or is slow leaves the (optional) field out rather than delaying the session.
+    c.tail = c.tail.then(async () => {
+      let staffReadSeq = 0;
+      await withTimeout(
+        this.conversations.staffReadSeq(actor.conversationId).then(
+          (seq) => void (staffReadSeq = seq),
+          () => undefined,
+        ),
+        READY_QUERY_TIMEOUT_MS,
+      );
+      c.sendEvent('session.ready', {
+        user: { type: 'guest', id: actor.id, name: actor.name },
+        serverTime: new Date().toISOString(),
+        heartbeatMs: this.config.heartbeatMs,
+        conversations: [{ id: actor.conversationId, lastSeq: hs.lastSeq, ...(staffReadSeq > 0 ? { staffReadSeq } : {}) }],
+      });
+      c.sendEvent('presence', { staffOnline: this.cluster.presence });
     });
-    if (actor.type === 'guest') c.sendEvent('presence', { staffOnline: this.cluster.presence });
-    else if (this.registry.staff.get(actor.id)?.size === 1) this.staffChanged();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -152,6 +152,7 @@ export const en = {
     status: { open: 'Open', resolved: 'Resolved', checkedOut: 'Checked out' },
     conversation: {
       label: 'Conversation',
+      notFound: 'This conversation does not exist, or it has been deleted.',
       room: 'Room {{room}}',
       checkOut: 'Leaves {{date}}',
       assign: 'Assign to',

@@ -154,6 +154,7 @@ export const zh: Locale = {
     status: { open: '进行中', resolved: '已解决', checkedOut: '已退房' },
     conversation: {
       label: '对话',
+      notFound: '此对话不存在，或已被删除。',
       room: '{{room}} 号房',
       checkOut: '{{date}} 退房',
       assign: '分配给',

@@ -14,22 +14,3 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
 
 export const DeliveryState = { Sending: 'sending', Sent: 'sent', Read: 'read', Failed: 'failed' } as const;
 export type DeliveryState = (typeof DeliveryState)[keyof typeof DeliveryState];
-
-const readKey = (conversationId: string, side: string) => `bellhop.read.${side}.${conversationId}`;
-
-/** The other side's read cursor is only announced live; remember it across reloads. */
-export function loadReadCursor(conversationId: string, side: string): number {
-  try {
-    return Number(localStorage.getItem(readKey(conversationId, side))) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-export function saveReadCursor(conversationId: string, side: string, seq: number): void {
-  try {
-    localStorage.setItem(readKey(conversationId, side), String(seq));
-  } catch {
-    // Storage disabled: the ticks fall back to "sent" after a reload.
-  }
-}

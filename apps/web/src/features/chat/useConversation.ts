@@ -1,8 +1,8 @@
-import type { Message } from '@bellhop/protocol';
+import type { Message, SessionReady } from '@bellhop/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api';
 import type { OutboxEntry, RealtimeClient } from '../../lib/realtime';
-import { loadReadCursor, mergeMessages, saveReadCursor } from './messages';
+import { mergeMessages } from './messages';
 
 export interface Participant {
   type: 'guest' | 'staff';
@@ -16,7 +16,7 @@ export interface ConversationView {
   loading: boolean;
   loadingOlder: boolean;
   error: unknown;
-  /** Highest seq the other side has read. */
+  /** Highest seq the other side has read: from the server on (re)load, then live. */
   otherReadSeq: number;
   /** Name of the other side while they type. */
   typing: string | null;
@@ -31,18 +31,28 @@ export interface ConversationView {
 const PAGE = 50;
 const TYPING_TIMEOUT_MS = 6_000;
 
+/** For a guest: how far staff have read its conversation, as `session.ready` said. */
+function staffReadFrom(ready: SessionReady | null, conversationId: string): number {
+  return ready?.conversations.find((c) => c.id === conversationId)?.staffReadSeq ?? 0;
+}
+
 /**
  * One conversation: the newest page over HTTP, older pages on demand (keyset paging with
- * `before`), then live messages and resume through the socket client.
+ * `before`), then live messages and resume through the socket client. The other side's read
+ * position comes from the server (`knownOtherReadSeq` for staff, from the conversation summary;
+ * `session.ready` for a guest) and then from live `conversation.read` frames.
  */
-export function useConversation(client: RealtimeClient, conversationId: string, self: Participant): ConversationView {
+export function useConversation(client: RealtimeClient, conversationId: string, self: Participant, knownOtherReadSeq?: number): ConversationView {
   const [messages, setMessages] = useState<Message[]>([]);
   const [pending, setPending] = useState<OutboxEntry[]>(() => client.pending(conversationId));
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(true);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [otherReadSeq, setOtherReadSeq] = useState(() => loadReadCursor(conversationId, self.type));
+  const initialOtherRead = () => Math.max(knownOtherReadSeq ?? 0, self.type === 'guest' ? staffReadFrom(client.session, conversationId) : 0);
+  const [otherReadSeq, setOtherReadSeq] = useState(initialOtherRead);
+  const initialOtherReadRef = useRef(initialOtherRead);
+  initialOtherReadRef.current = initialOtherRead;
   const [typing, setTyping] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   const messagesRef = useRef(messages);
@@ -55,7 +65,7 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
     setLoading(true);
     setError(null);
     setTyping(null);
-    setOtherReadSeq(loadReadCursor(conversationId, self.type));
+    setOtherReadSeq(initialOtherReadRef.current());
     setPending(client.pending(conversationId));
 
     const offMessage = client.on('message', ({ message }) => {
@@ -68,11 +78,13 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
     });
     const offRead = client.on('read', ({ conversationId: id, reader, seq }) => {
       if (id !== conversationId || reader.type === self.type) return;
-      setOtherReadSeq((current) => {
-        const next = Math.max(current, seq);
-        if (next !== current) saveReadCursor(conversationId, self.type, next);
-        return next;
-      });
+      setOtherReadSeq((current) => Math.max(current, seq));
+    });
+    // Every (re)connect: a guest learns how far staff have read meanwhile.
+    const offReady = client.on('ready', (ready) => {
+      if (self.type !== 'guest') return;
+      const seq = staffReadFrom(ready, conversationId);
+      setOtherReadSeq((current) => Math.max(current, seq));
     });
     let typingTimer: ReturnType<typeof setTimeout> | undefined;
     const offTyping = client.on('typing', ({ conversationId: id, who, active }) => {
@@ -104,10 +116,16 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
       offMessage();
       offOutbox();
       offRead();
+      offReady();
       offTyping();
       client.unwatch(conversationId);
     };
   }, [client, conversationId, self.type, generation]);
+
+  // A newer summary (staff: `conversation.updated`, a fetched page) may know of further reads.
+  useEffect(() => {
+    if (knownOtherReadSeq) setOtherReadSeq((current) => Math.max(current, knownOtherReadSeq));
+  }, [knownOtherReadSeq]);
 
   const loadOlder = useCallback(() => {
     const first = messagesRef.current[0];

@@ -50,6 +50,9 @@ export const api = {
   conversations: (status: 'open' | 'resolved' | 'all', cursor?: string | null, limit?: number) =>
     authed(conversationPageSchema, '/api/conversations', { query: { status, cursor, limit } }),
 
+  /** One conversation, whether or not it is in a loaded inbox page. */
+  conversation: (id: string) => authed(conversationSummarySchema, `/api/conversations/${enc(id)}`),
+
   updateConversation: (id: string, body: UpdateConversationRequest) =>
     authed(conversationSummarySchema, `/api/conversations/${enc(id)}`, { method: 'PATCH', body }),
 

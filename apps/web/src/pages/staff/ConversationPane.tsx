@@ -5,8 +5,9 @@ import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
 import { ChatPanel } from '../../features/chat/ChatPanel';
 import { useConversation, type Participant } from '../../features/chat/useConversation';
-import { api } from '../../lib/api';
+import { api, ApiError } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
+import { guestFullName } from './guestName';
 import { useStaff } from './StaffContext';
 
 /** One conversation in the console: header with actions, history, composer. */
@@ -17,7 +18,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const colleagues = useSyncExternalStore(directory.subscribe, directory.getSnapshot);
   const summary = inbox.get(conversationId);
   const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
-  const view = useConversation(client, conversationId, self);
+  const view = useConversation(client, conversationId, self, summary?.guestReadSeq);
+  const [lookupError, setLookupError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const assignId = useId();
@@ -29,8 +31,17 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     };
   }, [inbox, conversationId]);
 
+  // Not in the loaded inbox pages (a deep link, a search hit, an old conversation): ask for it alone.
   useEffect(() => {
-    if (!inbox.get(conversationId)) void inbox.load('all', true);
+    if (inbox.get(conversationId)) return;
+    let cancelled = false;
+    setLookupError(null);
+    inbox.fetchOne(conversationId).catch((error: unknown) => {
+      if (!cancelled) setLookupError(error);
+    });
+    return () => {
+      cancelled = true;
+    };
   }, [inbox, conversationId]);
 
   // Colleagues come and go: a conversation opened a while after the last look asks again.
@@ -75,6 +86,36 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const senderLabel = (m: Message) => m.sender.name;
   const checkedOut = summary?.stay.status === 'checked_out';
 
+  if (!summary && lookupError) {
+    // A missing id, one that is not a conversation id at all, or a failed request.
+    const gone = lookupError instanceof ApiError && (lookupError.status === 404 || lookupError.status === 400);
+    return (
+      <div className="pane">
+        <header className="pane__head">
+          <Link to="/staff" className="pane__back">
+            ← {t('staff.nav.inbox')}
+          </Link>
+          <div className="pane__who">
+            <h2 className="pane__title">{t('staff.conversation.label')}</h2>
+          </div>
+        </header>
+        <div className="chat__state">
+          <ErrorNote
+            action={
+              gone ? undefined : (
+                <button type="button" className="btn" onClick={() => void inbox.fetchOne(conversationId).then(() => setLookupError(null), setLookupError)}>
+                  {t('common.retry')}
+                </button>
+              )
+            }
+          >
+            {gone ? t('staff.conversation.notFound') : describeError(lookupError, t)}
+          </ErrorNote>
+        </div>
+      </div>
+    );
+  }
+
   // Every active colleague by name, me first; until the directory loads (or if it cannot), me alone.
   const me = { id: session.user.id, name: t('staff.conversation.me', { name: colleagues?.find((c) => c.id === session.user.id)?.displayName ?? session.user.displayName }) };
   const assigneeOptions: Array<{ id: string; name: string }> = [me];
@@ -94,7 +135,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           <h2 className="pane__title">
             {summary ? (
               <>
-                {summary.stay.guestName} <span className="pane__room">{t('staff.conversation.room', { room: summary.stay.roomNumber })}</span>
+                {guestFullName(summary.stay)} <span className="pane__room">· {t('staff.conversation.room', { room: summary.stay.roomNumber })}</span>
               </>
             ) : (
               t('staff.conversation.label')
@@ -162,7 +203,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
         }}
         self={self}
         senderLabel={senderLabel}
-        composerLabel={t('staff.conversation.composer', { name: summary?.stay.guestName ?? '' })}
+        composerLabel={t('staff.conversation.composer', { name: summary ? guestFullName(summary.stay) : '' })}
         onRead={() => inbox.markRead(conversationId)}
         readOnlyReason={checkedOut ? t('staff.conversation.readOnly') : null}
       />

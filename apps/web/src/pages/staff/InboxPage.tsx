@@ -10,6 +10,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
 import { ConversationPane } from './ConversationPane';
+import { guestFullName } from './guestName';
 import type { StatusFilter } from './inboxStore';
 import { usePageTitle, useStaff } from './StaffContext';
 
@@ -197,7 +198,9 @@ function ConversationRow(props: { c: ConversationSummary; selected: boolean; sel
         <span className="conv__room">{c.stay.roomNumber}</span>
         <span className="conv__main">
           <span className="conv__top">
-            <span className="conv__name">{c.stay.guestName}</span>
+            <span className="conv__name">
+              {guestFullName(c.stay)} <span className="conv__where">· {t('staff.conversation.room', { room: c.stay.roomNumber })}</span>
+            </span>
             <time className="conv__time" dateTime={last?.createdAt ?? c.updatedAt}>
               {formatTime(last?.createdAt ?? c.updatedAt, lang)}
             </time>

@@ -109,6 +109,13 @@ export class InboxStore {
     }
   }
 
+  /** Fetches one conversation that no loaded page holds (a deep link, a search hit) and keeps it. */
+  async fetchOne(id: string): Promise<ConversationSummary> {
+    const c = await api.conversation(id);
+    this.upsert([c]);
+    return c;
+  }
+
   /** Loads the first page of a filter (or the next one with `more`). */
   async load(status: StatusFilter, fresh = false, more = false): Promise<void> {
     if (this.loading && !fresh) return;
