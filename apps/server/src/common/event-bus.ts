@@ -53,17 +53,39 @@ function fits(text: string): boolean {
  * split in order, and a message too large to travel is sent by id for the receiver to fetch.
  */
 export function encodeBusEvent(event: BusEvent): string[] {
+  // The hot path (every group commit): each item is serialised once.
+  if (event.type === 'messages.committed') return encodeMessages(event.items);
   const whole = JSON.stringify(event);
   if (fits(whole)) return [whole];
   if (event.type === 'sessions.ended') {
     return splitInto(event.sessionIds, (sessionIds) => ({ type: 'sessions.ended', sessionIds }));
   }
-  if (event.type === 'messages.committed') {
-    const items = event.items.map((item) => (fits(JSON.stringify(item)) ? item : { ...item, message: undefined }));
-    return splitInto(items, (part) => ({ type: 'messages.committed', items: part }));
-  }
   // Other events are small by construction (ids and names).
   return [whole];
+}
+
+const MESSAGES_HEAD = '{"type":"messages.committed","items":[';
+const MESSAGES_TAIL = ']}';
+
+function encodeMessages(items: CommittedMessage[]): string[] {
+  const out: string[] = [];
+  const overhead = MESSAGES_HEAD.length + MESSAGES_TAIL.length;
+  let part: string[] = [];
+  let size = overhead;
+  for (const item of items) {
+    let json = JSON.stringify(item);
+    if (!fits(json)) json = JSON.stringify({ ...item, message: undefined });
+    const itemSize = Buffer.byteLength(json, 'utf8') + 1;
+    if (part.length > 0 && size + itemSize > MAX_PAYLOAD_BYTES) {
+      out.push(MESSAGES_HEAD + part.join(',') + MESSAGES_TAIL);
+      part = [];
+      size = overhead;
+    }
+    part.push(json);
+    size += itemSize;
+  }
+  if (part.length > 0 || out.length === 0) out.push(MESSAGES_HEAD + part.join(',') + MESSAGES_TAIL);
+  return out;
 }
 
 function splitInto<T>(list: T[], wrap: (part: T[]) => BusEvent): string[] {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { StaffRole } from '@bellhop/protocol';
 import { queryRows } from '../../common/sql.js';
@@ -54,6 +55,11 @@ const GUEST_COLUMNS = 's.id, s.guest_name, s.room_number, s.status, c.id AS conv
 @Injectable()
 export class AuthRepository {
   constructor(private readonly ds: DataSource) {}
+
+  private get pool(): pg.Pool {
+    // TypeORM's Postgres driver keeps its pg.Pool here.
+    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+  }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(work);
@@ -111,19 +117,20 @@ export class AuthRepository {
     return rows[0].id;
   }
 
+  /** Read on every request and handshake: a named statement straight on the pool, planned once per connection. */
   async findSessionPrincipal(sessionId: string): Promise<SessionPrincipalRow | undefined> {
-    const rows = await queryRows<SessionPrincipalRow>(
-      this.ds.manager,
-      `SELECT se.subject_type, se.subject_id, se.ended_at IS NOT NULL AS ended,
-              u.role, u.display_name, u.disabled,
-              st.status AS stay_status, st.guest_name, st.room_number, c.id AS conversation_id
-         FROM sessions se
-         LEFT JOIN staff_users u ON se.subject_type = 'staff' AND u.id = se.subject_id
-         LEFT JOIN stays st ON se.subject_type = 'guest' AND st.id = se.subject_id
-         LEFT JOIN conversations c ON c.stay_id = st.id
-        WHERE se.id = $1`,
-      [sessionId],
-    );
+    const { rows } = await this.pool.query<SessionPrincipalRow>({
+      name: 'bh_session_principal',
+      text: `SELECT se.subject_type, se.subject_id, se.ended_at IS NOT NULL AS ended,
+                    u.role, u.display_name, u.disabled,
+                    st.status AS stay_status, st.guest_name, st.room_number, c.id AS conversation_id
+               FROM sessions se
+               LEFT JOIN staff_users u ON se.subject_type = 'staff' AND u.id = se.subject_id
+               LEFT JOIN stays st ON se.subject_type = 'guest' AND st.id = se.subject_id
+               LEFT JOIN conversations c ON c.stay_id = st.id
+              WHERE se.id = $1`,
+      values: [sessionId],
+    });
     return rows[0];
   }
 

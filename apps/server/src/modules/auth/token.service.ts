@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { JWT_ISSUER, JwtAudience, Limits } from '@bellhop/protocol';
@@ -10,7 +11,8 @@ export class TokenService {
   private readonly jwt: JwtService;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.jwt = new JwtService({ secret: config.jwtSecret });
+    // A KeyObject, not a string: given a string, every verify first tries (and fails) to parse it as a public key.
+    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) });
   }
 
   sign(subject: AccessTokenSubject, nowMs: number = Date.now()): { token: string; expiresAt: number } {

@@ -28,45 +28,59 @@ interface LockedConversation {
   stay_id: string;
   status: 'open' | 'resolved';
   last_seq: number;
+  stay_active: boolean;
+  now: Date;
+  /** clientMsgIds of this batch already stored in this conversation. */
+  dups: string[];
 }
 
-// Named statements: parsed and planned once per pooled connection.
+// Named statements: parsed and planned once per pooled connection; values always travel as
+// bind parameters, never inlined into SQL text.
+// Locks each conversation and its stay, stay first as a check-out does (so the two cannot
+// deadlock), in conversation id order (so concurrent batches cannot either). A locked row is
+// re-read once its lock is granted, so a check-out that committed meanwhile is seen.
 const LOCK_CONVERSATIONS = {
   name: 'bh_send_lock',
-  text: 'SELECT c.id, c.stay_id, c.status, c.last_seq FROM conversations c WHERE c.id = ANY($1::uuid[]) ORDER BY c.id FOR UPDATE',
-};
-// Read after the locks are held, so a check-out that committed meanwhile is seen.
-const ACTIVE_STAYS = {
-  name: 'bh_send_stays',
-  text: `SELECT clock_timestamp() AS now, coalesce(array_agg(s.id::text) FILTER (WHERE s.status = 'active'), '{}') AS active
-         FROM stays s WHERE s.id = ANY($1::uuid[])`,
+  text: `WITH d AS (
+           SELECT m.conversation_id, array_agg(m.client_msg_id::text) AS dups
+             FROM unnest($2::uuid[], $3::uuid[]) AS k(cid, cmid)
+             JOIN messages m ON m.conversation_id = k.cid AND m.client_msg_id = k.cmid
+            GROUP BY m.conversation_id
+         )
+         SELECT c.id, c.stay_id, c.status, c.last_seq, s.status = 'active' AS stay_active, clock_timestamp() AS now,
+                coalesce(d.dups, '{}') AS dups
+           FROM stays s JOIN conversations c ON c.stay_id = s.id
+           LEFT JOIN d ON d.conversation_id = c.id
+          WHERE c.id = ANY($1::uuid[])
+          ORDER BY c.id
+          FOR SHARE OF s FOR NO KEY UPDATE OF c`,
 };
 const EXISTING = {
   name: 'bh_send_existing',
   text: `SELECT ${MESSAGE_COLUMNS} FROM messages m
          JOIN unnest($1::uuid[], $2::uuid[]) AS k(cid, cmid) ON m.conversation_id = k.cid AND m.client_msg_id = k.cmid`,
 };
-const INSERT_MESSAGES = {
-  name: 'bh_send_insert',
-  text: `INSERT INTO messages (id, conversation_id, seq, client_msg_id, sender_type, sender_id, sender_name, body, created_at)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[])`,
+// Everything a batch writes, in one round trip: the rows, the conversations, the senders' read
+// cursors, and the bus notifications (in array order, which is seq order per conversation).
+const WRITE_BATCH = {
+  name: 'bh_send_write',
+  text: `WITH ins AS (
+           INSERT INTO messages (id, conversation_id, seq, client_msg_id, sender_type, sender_id, sender_name, body, created_at)
+           SELECT u.*, $9::timestamptz FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[]) AS u
+         ), upd AS (
+           UPDATE conversations c
+              SET last_seq = u.last_seq, last_message_id = u.last_message_id, last_activity_at = $9, updated_at = $9,
+                  status = CASE WHEN u.reopen THEN 'open' ELSE c.status END
+             FROM unnest($10::uuid[], $11::int[], $12::uuid[], $13::bool[]) AS u(id, last_seq, last_message_id, reopen)
+            WHERE c.id = u.id
+         ), cur AS (
+           INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at)
+           SELECT u.cid, u.rtype, u.rid, u.seq, $9 FROM unnest($14::uuid[], $15::text[], $16::uuid[], $17::int[]) AS u(cid, rtype, rid, seq)
+           ON CONFLICT (conversation_id, reader_type, reader_id)
+           DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at
+         )
+         SELECT count(pg_notify($18, n.payload)) AS n FROM unnest($19::text[]) WITH ORDINALITY AS n(payload, i)`,
 };
-const UPDATE_CONVERSATIONS = {
-  name: 'bh_send_update',
-  text: `UPDATE conversations c
-         SET last_seq = u.last_seq, last_message_id = u.last_message_id, last_activity_at = u.at, updated_at = u.at,
-             status = CASE WHEN u.reopen THEN 'open' ELSE c.status END
-         FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::timestamptz[], $5::bool[]) AS u(id, last_seq, last_message_id, at, reopen)
-         WHERE c.id = u.id`,
-};
-const MOVE_CURSORS = {
-  name: 'bh_send_cursors',
-  text: `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at)
-         SELECT u.cid, u.rtype, u.rid, u.seq, u.at FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::timestamptz[]) AS u(cid, rtype, rid, seq, at)
-         ON CONFLICT (conversation_id, reader_type, reader_id)
-         DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at`,
-};
-const NOTIFY = { name: 'bh_notify', text: 'SELECT pg_notify($1, $2)' };
 
 const UNIQUE_CLIENT_MSG = 'messages_conversation_client_msg_key';
 
@@ -86,19 +100,16 @@ export class MessagesRepository {
   /**
    * Stores a batch of sends in one transaction: locks the conversations (in id order, so
    * concurrent batches cannot deadlock), answers retries with the original, allocates each
-   * conversation's seq range, inserts every new row at once, moves conversations and the
-   * senders' read cursors, and notifies the bus before COMMIT. Outcomes are in request order.
+   * conversation's seq range, and writes the rows, conversations, senders' read cursors and bus
+   * notifications in one statement before COMMIT. Outcomes are in request order.
    */
   async commitBatch(requests: SendRequest[]): Promise<SendOutcome[]> {
     const client = await this.pool.connect();
     // A connection that failed mid-transaction is discarded rather than returned to the pool.
     let discard: Error | undefined;
     try {
-      await client.query('BEGIN');
       try {
-        const outcomes = await this.runBatch(client, requests);
-        await client.query('COMMIT');
-        return outcomes;
+        return await this.runBatch(client, requests);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         const e = err as { code?: string; constraint?: string };
@@ -115,20 +126,18 @@ export class MessagesRepository {
 
   private async runBatch(client: pg.PoolClient, requests: SendRequest[]): Promise<SendOutcome[]> {
     const conversationIds = [...new Set(requests.map((r) => r.conversationId))].sort();
-    const locked = await client.query<LockedConversation>({ ...LOCK_CONVERSATIONS, values: [conversationIds] });
+    await client.query('BEGIN');
+    const locked = await client.query<LockedConversation>({
+      name: LOCK_CONVERSATIONS.name,
+      text: LOCK_CONVERSATIONS.text,
+      values: [conversationIds, requests.map((r) => r.conversationId), requests.map((r) => r.clientMsgId)],
+    });
     const conversations = new Map(locked.rows.map((c) => [c.id, { ...c }]));
-    const stayIds = [...new Set(locked.rows.map((c) => c.stay_id))];
-    const stays = await client.query<{ now: Date; active: string[] }>({ ...ACTIVE_STAYS, values: [stayIds] });
-    const now = stays.rows[0].now;
-    const activeStays = new Set(stays.rows[0].active);
 
-    const known = requests.filter((r) => conversations.has(r.conversationId));
     const existing = new Map<string, Message>();
-    if (known.length > 0) {
-      const found = await client.query<MessageRow>({
-        ...EXISTING,
-        values: [known.map((r) => r.conversationId), known.map((r) => r.clientMsgId)],
-      });
+    const dupKeys = locked.rows.flatMap((c) => c.dups.map((cmid) => [c.id, cmid] as const));
+    if (dupKeys.length > 0) {
+      const found = await client.query<MessageRow>({ ...EXISTING, values: [dupKeys.map((k) => k[0]), dupKeys.map((k) => k[1])] });
       for (const row of found.rows) existing.set(`${row.conversation_id}/${row.client_msg_id}`, toMessage(row));
     }
 
@@ -136,7 +145,8 @@ export class MessagesRepository {
     const stored: CommittedMessage[] = [];
     const reopened = new Set<string>();
     const cursors = new Map<string, { cid: string; type: string; id: string; seq: number }>();
-    const createdAt = now.toISOString();
+    const now = locked.rows[0]?.now;
+    const createdAt = now?.toISOString() ?? '';
     for (const r of requests) {
       const conversation = conversations.get(r.conversationId);
       // A guest writes only into its own stay's conversation; anything else looks like no conversation at all.
@@ -150,7 +160,7 @@ export class MessagesRepository {
         outcomes.push({ kind: 'duplicate', message: original });
         continue;
       }
-      if (!activeStays.has(conversation.stay_id)) {
+      if (!conversation.stay_active) {
         outcomes.push({ kind: 'forbidden' });
         continue;
       }
@@ -173,11 +183,21 @@ export class MessagesRepository {
       }
       cursors.set(`${r.conversationId}/${r.sender.type}/${r.sender.id}`, { cid: r.conversationId, type: r.sender.type, id: r.sender.id, seq: message.seq });
     }
-    if (stored.length === 0) return outcomes;
+    if (stored.length === 0) {
+      await client.query('COMMIT');
+      return outcomes;
+    }
 
     const rows = stored.map((s) => s.message!);
+    const lastOf = new Map<string, Message>();
+    for (const m of rows) lastOf.set(m.conversationId, m);
+    const touched = [...lastOf.values()];
+    const moved = [...cursors.values()];
+    const payloads = encodeBusEvent({ type: 'messages.committed', items: stored });
+    for (const conversationId of reopened) payloads.push(...encodeBusEvent({ type: 'conversation.changed', conversationId }));
     await client.query({
-      ...INSERT_MESSAGES,
+      name: WRITE_BATCH.name,
+      text: WRITE_BATCH.text,
       values: [
         rows.map((m) => m.id),
         rows.map((m) => m.conversationId),
@@ -187,33 +207,20 @@ export class MessagesRepository {
         rows.map((m) => m.sender.id),
         rows.map((m) => m.sender.name),
         rows.map((m) => m.body),
-        rows.map(() => now),
-      ],
-    });
-
-    const lastOf = new Map<string, Message>();
-    for (const m of rows) lastOf.set(m.conversationId, m);
-    const touched = [...lastOf.values()];
-    await client.query({
-      ...UPDATE_CONVERSATIONS,
-      values: [
+        now!,
         touched.map((m) => m.conversationId),
         touched.map((m) => m.seq),
         touched.map((m) => m.id),
-        touched.map(() => now),
         touched.map((m) => reopened.has(m.conversationId)),
+        moved.map((c) => c.cid),
+        moved.map((c) => c.type),
+        moved.map((c) => c.id),
+        moved.map((c) => c.seq),
+        BUS_CHANNEL,
+        payloads,
       ],
     });
-
-    const moved = [...cursors.values()];
-    await client.query({
-      ...MOVE_CURSORS,
-      values: [moved.map((c) => c.cid), moved.map((c) => c.type), moved.map((c) => c.id), moved.map((c) => c.seq), moved.map(() => now)],
-    });
-
-    const payloads = encodeBusEvent({ type: 'messages.committed', items: stored });
-    for (const conversationId of reopened) payloads.push(...encodeBusEvent({ type: 'conversation.changed', conversationId }));
-    for (const payload of payloads) await client.query({ ...NOTIFY, values: [BUS_CHANNEL, payload] });
+    await client.query('COMMIT');
     return outcomes;
   }
 

@@ -9,10 +9,16 @@ import { MetricsService } from '../health/metrics.service.js';
 import { MessagesException } from './messages.exception.js';
 import { DuplicateRaceError, MessagesRepository, type SendOutcome, type SendRequest } from './messages.repository.js';
 
-/** Group commit: a send waits at most this long for others to share its transaction... */
+/** Group commit: with a transaction slot free, a send waits at most this long for others to share its transaction... */
 export const BATCH_WINDOW_MS = 2;
+/** ...or, while another batch is being committed, this long: a second transaction only pays off for a real backlog. */
+export const BATCH_WINDOW_BUSY_MS = 5;
 /** ...or until this many are queued. */
 export const BATCH_MAX = 100;
+/** A batch taken from a deep queue (every slot was busy) may grow to this many sends. */
+export const BATCH_MAX_DEEP = 500;
+/** Group-commit transactions running at once, each on its own pooled connection. */
+export const MAX_IN_FLIGHT = 4;
 /** A unique-violation race with another instance is retried this many times. */
 const RACE_RETRIES = 3;
 
@@ -24,16 +30,21 @@ interface Pending {
 }
 
 /**
- * The one place messages are stored. Sends are queued and committed in batches, one
- * transaction at a time, in arrival order: so the sends of one connection get increasing seqs,
- * and an ack is only ever answered after its COMMIT.
+ * The one place messages are stored. Sends are queued and committed in batches, several
+ * transactions at once, but a conversation is in at most one of them at a time and its sends
+ * are taken in arrival order: so the sends of one connection get increasing seqs, the bus
+ * carries each conversation's messages in seq order, and an ack is only ever answered after
+ * its COMMIT.
  */
 @Injectable()
 export class MessagesService implements BeforeApplicationShutdown {
   private readonly logger: Logger;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  /** Batches being committed. */
+  private readonly running = new Set<Promise<void>>();
+  /** Conversations in a batch being committed: their later sends wait for a later batch. */
+  private readonly busy = new Set<string>();
   private closing = false;
 
   constructor(
@@ -59,8 +70,10 @@ export class MessagesService implements BeforeApplicationShutdown {
         resolve,
         reject,
       });
+      // With every slot busy, the next completion takes the queue at once.
+      if (this.running.size >= MAX_IN_FLIGHT) return;
       if (this.queue.length >= BATCH_MAX) this.kick();
-      else this.timer ??= setTimeout(() => this.kick(), BATCH_WINDOW_MS);
+      else this.timer ??= setTimeout(() => this.kick(), this.running.size > 0 ? BATCH_WINDOW_BUSY_MS : BATCH_WINDOW_MS);
     });
   }
 
@@ -89,9 +102,9 @@ export class MessagesService implements BeforeApplicationShutdown {
   /** Refuses new sends and resolves when every queued one is committed (or failed) and answered. */
   async drain(): Promise<void> {
     this.closing = true;
-    while (this.queue.length > 0 || this.running) {
+    while (this.queue.length > 0 || this.running.size > 0) {
       this.kick();
-      await this.running;
+      if (this.running.size > 0) await Promise.race(this.running);
     }
   }
 
@@ -104,13 +117,41 @@ export class MessagesService implements BeforeApplicationShutdown {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.running || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, BATCH_MAX);
-    this.running = this.commit(batch).finally(() => {
-      this.running = undefined;
-      // Whatever queued meanwhile has waited at least one commit: go on at once.
-      if (this.queue.length > 0) this.kick();
-    });
+    while (this.running.size < MAX_IN_FLIGHT && this.queue.length > 0) {
+      // A deep queue is shared among the free slots, in batches of BATCH_MAX up to BATCH_MAX_DEEP.
+      const free = MAX_IN_FLIGHT - this.running.size;
+      const batch = this.take(Math.min(BATCH_MAX_DEEP, Math.max(BATCH_MAX, Math.ceil(this.queue.length / free))));
+      if (batch.length === 0) return;
+      const conversations = new Set(batch.map((p) => p.request.conversationId));
+      for (const id of conversations) this.busy.add(id);
+      const job: Promise<void> = this.commit(batch).finally(() => {
+        for (const id of conversations) this.busy.delete(id);
+        this.running.delete(job);
+        // Whatever queued meanwhile has waited at least one commit: go on at once.
+        if (this.queue.length > 0) this.kick();
+      });
+      this.running.add(job);
+    }
+  }
+
+  /**
+   * Takes up to `max` queued sends whose conversation is in no running batch, in queue order.
+   * Once one send of a conversation stays behind, so do its later ones.
+   */
+  private take(max: number): Pending[] {
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    const held = new Set<string>();
+    for (const p of this.queue) {
+      const id = p.request.conversationId;
+      if (batch.length < max && !this.busy.has(id) && !held.has(id)) batch.push(p);
+      else {
+        held.add(id);
+        rest.push(p);
+      }
+    }
+    this.queue = rest;
+    return batch;
   }
 
   private async commit(batch: Pending[]): Promise<void> {

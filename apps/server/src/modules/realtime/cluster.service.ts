@@ -25,8 +25,9 @@ export class ClusterService implements OnApplicationBootstrap {
   private recompute: Promise<void> | undefined;
   private recomputeAgain = false;
   private stopped = false;
-  /** Reserved in a handshake, not yet in the registry: the heartbeat must not prune them. */
-  private readonly pending = new Map<string, SocketRow>();
+  /** Closed sockets whose row could not be deleted at once: the heartbeat retries. */
+  private readonly released = new Set<string>();
+  private beating = false;
 
   constructor(
     private readonly repo: RealtimeRepository,
@@ -44,29 +45,22 @@ export class ClusterService implements OnApplicationBootstrap {
     await this.beat();
   }
 
-  /** Registers a socket for `actor` unless the subject already has the maximum open. */
-  async reserve(socketId: string, actor: Actor): Promise<boolean> {
+  /**
+   * Registers a socket for `actor` unless the subject already has the maximum open; for a guest,
+   * also reads its conversation's last seq.
+   */
+  async reserve(socketId: string, actor: Actor): Promise<{ ok: boolean; lastSeq: number }> {
     const row: SocketRow = { id: socketId, subjectType: actor.type, subjectId: actor.id };
-    this.pending.set(socketId, row);
-    try {
-      const ok = await this.repo.reserve(this.bus.instanceId, row, Limits.socketsPerSubject);
-      if (!ok) this.pending.delete(socketId);
-      return ok;
-    } catch (err) {
-      this.pending.delete(socketId);
-      throw err;
-    }
+    return this.repo.reserve(this.bus.instanceId, row, Limits.socketsPerSubject, actor.type === 'guest' ? actor.conversationId : undefined);
   }
 
   /** The reserved socket is open and in the registry now. */
-  confirm(socketId: string): void {
-    this.pending.delete(socketId);
+  confirm(_socketId: string): void {
+    // Nothing to do: the row was written by the reservation.
   }
 
   release(socketId: string): void {
-    this.pending.delete(socketId);
-    // Best effort: when the database is away, the next heartbeat removes the row.
-    this.repo.release(socketId).catch(() => undefined);
+    this.repo.release(socketId).catch(() => this.released.add(socketId));
   }
 
   /** The number of distinct staff members with an open socket anywhere. */
@@ -125,13 +119,19 @@ export class ClusterService implements OnApplicationBootstrap {
   }
 
   private async beat(): Promise<void> {
-    if (this.stopped) return;
-    const sockets: SocketRow[] = [...this.registry.all].map((c) => ({ id: c.id, subjectType: c.actor.type, subjectId: c.actor.id }));
+    // A slow beat is not overlapped by the next one.
+    if (this.stopped || this.beating) return;
+    this.beating = true;
+    const released = [...this.released];
     try {
-      await this.repo.heartbeat(this.bus.instanceId, sockets, [...this.pending.keys()]);
+      const open = (): SocketRow[] => [...this.registry.all].map((c) => ({ id: c.id, subjectType: c.actor.type, subjectId: c.actor.id }));
+      await this.repo.heartbeat(this.bus.instanceId, open, released);
+      for (const id of released) this.released.delete(id);
     } catch (err) {
       if (!isDatabaseUnavailable(err)) this.logger.error({ err: { message: (err as Error).message } }, 'heartbeat failed');
       return;
+    } finally {
+      this.beating = false;
     }
     this.refreshPresence();
   }

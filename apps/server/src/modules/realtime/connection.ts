@@ -1,4 +1,5 @@
 import { CloseCode, encodeFrame, Limits, type ServerEventData, type ServerEventName } from '@bellhop/protocol';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import type { Actor } from '../../common/actor.js';
 import { TokenBucket, WindowCounter } from './token-bucket.js';
@@ -29,6 +30,10 @@ export class Connection {
   /** Set when the connection is about to close: further frames are ignored. */
   stopReading = false;
   expiryTimer: NodeJS.Timeout | undefined;
+  /** Frames sent in this tick are held back and written together on the next one. */
+  private corked = false;
+  /** While set, frames wait here: `session.ready` must be the first frame a client gets. */
+  private held: EncodedFrame[] | undefined;
 
   constructor(
     readonly id: string,
@@ -45,14 +50,43 @@ export class Connection {
     return !this.closing && this.ws.readyState === WebSocket.OPEN;
   }
 
+  /** Holds every frame sent from now on until `sendFirst`. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends these frames ahead of any held ones, then stops holding. */
+  sendFirst(...frames: EncodedFrame[]): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const frame of [...frames, ...held]) this.send(frame);
+  }
+
   /** Sends a frame; a reader whose unsent backlog passed the limit is cut off instead. */
   send(frame: EncodedFrame): void {
+    if (this.held) {
+      this.held.push(frame);
+      return;
+    }
     if (!this.open) return;
     if (this.ws.bufferedAmount > Limits.slowReaderBytes) {
       this.close(CloseCode.Timeout, 'too slow a reader');
       return;
     }
+    if (!this.corked) this.cork();
     this.ws.send(frame, { binary: false });
+  }
+
+  /** A burst (a batch of messages, a batch's acks) becomes one write on the socket instead of one per frame. */
+  private cork(): void {
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   sendEvent<E extends ServerEventName>(event: E, data: ServerEventData[E]): void {

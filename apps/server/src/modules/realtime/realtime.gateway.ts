@@ -18,7 +18,7 @@ import { ConversationsService } from '../conversations/conversations.service.js'
 import { MetricsService } from '../health/metrics.service.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ClusterService } from './cluster.service.js';
-import { Connection } from './connection.js';
+import { Connection, encode } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HANDSHAKE, WsHandshakeService, type HandshakeRequest } from './ws-handshake.service.js';
 
@@ -85,6 +85,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       return;
     }
     const c = new Connection(hs.connectionId, ws, hs.actor, hs.expiresAt);
+    // A guest's session.ready waits for one query; nothing may overtake it meanwhile.
+    if (c.actor.type === 'guest') c.hold();
     this.registry.add(c);
     this.cluster.confirm(c.id);
     this.metrics.connections.inc({ type: c.actor.type });
@@ -109,9 +111,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       if (this.registry.staff.get(actor.id)?.size === 1) this.staffChanged();
       return;
     }
-    // A guest also learns how far staff have read (read ticks after a reload). That takes a query, so
-    // session.ready goes first on the connection's chain: answers to its frames wait behind it. A
-    // query that fails or is slow leaves the (optional) field out rather than delaying the session.
+    // A guest also learns how far staff have read (read ticks after a reload). That takes a query:
+    // session.ready goes first on the connection's chain (answers to its frames wait behind it), and
+    // frames from elsewhere are held until it is out. A query that fails or is slow leaves the
+    // (optional) field out rather than delaying the session.
     c.tail = c.tail.then(async () => {
       let staffReadSeq = 0;
       await withTimeout(
@@ -121,13 +124,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
         ),
         READY_QUERY_TIMEOUT_MS,
       );
-      c.sendEvent('session.ready', {
-        user: { type: 'guest', id: actor.id, name: actor.name },
-        serverTime: new Date().toISOString(),
-        heartbeatMs: this.config.heartbeatMs,
-        conversations: [{ id: actor.conversationId, lastSeq: hs.lastSeq, ...(staffReadSeq > 0 ? { staffReadSeq } : {}) }],
-      });
-      c.sendEvent('presence', { staffOnline: this.cluster.presence });
+      c.sendFirst(
+        encode('session.ready', {
+          user: { type: 'guest', id: actor.id, name: actor.name },
+          serverTime: new Date().toISOString(),
+          heartbeatMs: this.config.heartbeatMs,
+          conversations: [{ id: actor.conversationId, lastSeq: hs.lastSeq, ...(staffReadSeq > 0 ? { staffReadSeq } : {}) }],
+        }),
+        encode('presence', { staffOnline: this.cluster.presence }),
+      );
     });
   }
 

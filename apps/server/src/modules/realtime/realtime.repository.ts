@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 /** An instance whose heartbeat is older than this is taken for dead: its sockets no longer count. */
 export const INSTANCE_TTL_SECONDS = 6;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface SocketRow {
   id: string;
   subjectType: 'guest' | 'staff';
@@ -22,40 +24,34 @@ export class RealtimeRepository {
   }
 
   /**
-   * Registers a socket unless its subject already has `max` open ones on live instances.
-   * The advisory lock serialises concurrent handshakes of one subject across instances.
+   * Registers a socket unless its subject already has `max` open ones on live instances, in one
+   * round trip: the statements of one simple query run as one transaction, and in it the
+   * advisory lock serialises concurrent handshakes of one subject across instances, and the count
+   * after it reads with a snapshot taken once the lock is held. For a guest, also answers its
+   * conversation's last seq.
    */
-  async reserve(instanceId: string, socket: SocketRow, max: number): Promise<boolean> {
-    const client = await this.pool.connect();
-    let discard: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`ws:${socket.subjectType}:${socket.subjectId}`]);
-      const { rows } = await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM realtime_sockets s JOIN realtime_instances i ON i.id = s.instance_id
-         WHERE s.subject_type = $1 AND s.subject_id = $2 AND i.heartbeat_at > now() - make_interval(secs => $3)`,
-        [socket.subjectType, socket.subjectId, INSTANCE_TTL_SECONDS],
-      );
-      if (rows[0].n >= max) {
-        await client.query('ROLLBACK');
-        return false;
-      }
-      // The instance row is the heartbeat's alone: touching it here could deadlock with it.
-      await client.query('INSERT INTO realtime_sockets (id, instance_id, subject_type, subject_id) VALUES ($1, $2, $3, $4)', [
-        socket.id,
-        instanceId,
-        socket.subjectType,
-        socket.subjectId,
-      ]);
-      await client.query('COMMIT');
-      return true;
-    } catch (err) {
-      discard = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(discard);
+  async reserve(instanceId: string, socket: SocketRow, max: number, conversationId?: string): Promise<{ ok: boolean; lastSeq: number }> {
+    for (const id of [instanceId, socket.id, socket.subjectId, ...(conversationId ? [conversationId] : [])]) {
+      // Inlined below (a simple query has no parameters): only well-formed ids get there.
+      if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
     }
+    const type = socket.subjectType === 'staff' ? 'staff' : 'guest';
+    const text = `SELECT pg_advisory_xact_lock(hashtextextended('ws:${type}:${socket.subjectId}', 0));
+      WITH n AS (
+        SELECT count(*) AS n FROM realtime_sockets s JOIN realtime_instances i ON i.id = s.instance_id
+         WHERE s.subject_type = '${type}' AND s.subject_id = '${socket.subjectId}' AND s.id <> '${socket.id}'
+           AND i.heartbeat_at > now() - make_interval(secs => ${INSTANCE_TTL_SECONDS})
+      ), ins AS (
+        INSERT INTO realtime_sockets (id, instance_id, subject_type, subject_id)
+        SELECT '${socket.id}', '${instanceId}', '${type}', '${socket.subjectId}' FROM n WHERE n.n < ${Math.floor(max)}
+        ON CONFLICT (id) DO NOTHING
+      )
+      SELECT n.n < ${Math.floor(max)} AS ok,
+             ${conversationId ? `(SELECT last_seq FROM conversations WHERE id = '${conversationId}')` : '0'} AS last_seq
+        FROM n`;
+    const results = (await this.pool.query(text)) as unknown as pg.QueryResult<{ ok: boolean; last_seq: number | null }>[];
+    const row = results[results.length - 1].rows[0];
+    return { ok: row.ok, lastSeq: row.last_seq ?? 0 };
   }
 
   async release(socketId: string): Promise<void> {
@@ -63,11 +59,12 @@ export class RealtimeRepository {
   }
 
   /**
-   * Keeps this instance alive, removes dead instances and rows of sockets this instance no longer
-   * holds (`reservedIds`: handshakes in progress, whose rows their own transaction writes), and
-   * re-registers its open sockets if the rows were lost (e.g. the database restarted).
+   * Keeps this instance alive and removes dead instances with their sockets. Rows of this
+   * instance are written by its handshakes and closes alone, except: `released` (sockets whose
+   * row could not be deleted when they closed) are removed here, and when this instance's row was
+   * gone (the database restarted, or took it for dead) its open sockets are registered again.
    */
-  async heartbeat(instanceId: string, sockets: SocketRow[], reservedIds: string[]): Promise<void> {
+  async heartbeat(instanceId: string, openSockets: () => SocketRow[], released: string[]): Promise<void> {
     const client = await this.pool.connect();
     let discard: Error | undefined;
     try {
@@ -78,8 +75,12 @@ export class RealtimeRepository {
         [instanceId, INSTANCE_TTL_SECONDS * 5],
       );
       await client.query('DELETE FROM realtime_instances WHERE id <> $1 AND heartbeat_at < now() - make_interval(secs => $2)', [instanceId, INSTANCE_TTL_SECONDS * 5]);
-      await client.query('INSERT INTO realtime_instances (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()', [instanceId]);
-      await client.query('DELETE FROM realtime_sockets WHERE instance_id = $1 AND NOT (id = ANY($2::uuid[]))', [instanceId, [...sockets.map((s) => s.id), ...reservedIds]]);
+      const { rows } = await client.query<{ created: boolean }>(
+        'INSERT INTO realtime_instances (id) VALUES ($1) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now() RETURNING (xmax = 0) AS created',
+        [instanceId],
+      );
+      if (released.length > 0) await client.query('DELETE FROM realtime_sockets WHERE instance_id = $1 AND id = ANY($2::uuid[])', [instanceId, released]);
+      const sockets = rows[0].created ? openSockets() : [];
       if (sockets.length > 0) {
         await client.query(
           `INSERT INTO realtime_sockets (id, instance_id, subject_type, subject_id)

@@ -10,7 +10,6 @@ import { AppException, ErrorKind, isDatabaseUnavailable } from '../../common/app
 import { LOGGER } from '../../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
-import { ConversationsService } from '../conversations/conversations.service.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { ClusterService } from './cluster.service.js';
 
@@ -51,7 +50,6 @@ export class WsHandshakeService {
   constructor(
     private readonly auth: AuthService,
     private readonly cluster: ClusterService,
-    private readonly conversations: ConversationsService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
@@ -114,14 +112,10 @@ export class WsHandshakeService {
     try {
       const { actor, expiresAt } = await this.auth.authenticateAccessToken(token);
       const connectionId = randomUUID();
-      if (!(await this.cluster.reserve(connectionId, actor))) throw new Refusal(HandshakeStatus.TooManySockets, 'too many open sockets');
-      try {
-        const lastSeq = actor.type === 'guest' ? await this.conversations.lastSeq(actor.conversationId) : 0;
-        return { connectionId, actor, expiresAt, lastSeq };
-      } catch (err) {
-        this.cluster.release(connectionId);
-        throw err;
-      }
+      // One round trip: the reservation, and for a guest its conversation's last seq.
+      const reserved = await this.cluster.reserve(connectionId, actor);
+      if (!reserved.ok) throw new Refusal(HandshakeStatus.TooManySockets, 'too many open sockets');
+      return { connectionId, actor, expiresAt, lastSeq: reserved.lastSeq };
     } catch (err) {
       if (err instanceof Refusal) throw err;
       if (err instanceof AppException && err.kind === ErrorKind.Unauthorized) throw new Refusal(HandshakeStatus.Unauthorized, 'invalid or expired token');
