@@ -54,11 +54,6 @@ export class ClusterService implements OnApplicationBootstrap {
     return this.repo.reserve(this.bus.instanceId, row, Limits.socketsPerSubject, actor.type === 'guest' ? actor.conversationId : undefined);
   }
 
-  /** The reserved socket is open and in the registry now. */
-  confirm(_socketId: string): void {
-    // Nothing to do: the row was written by the reservation.
-  }
-
   release(socketId: string): void {
     this.repo.release(socketId).catch(() => this.released.add(socketId));
   }

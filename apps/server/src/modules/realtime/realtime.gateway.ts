@@ -88,7 +88,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     // A guest's session.ready waits for one query; nothing may overtake it meanwhile.
     if (c.actor.type === 'guest') c.hold();
     this.registry.add(c);
-    this.cluster.confirm(c.id);
     this.metrics.connections.inc({ type: c.actor.type });
     ws.on('message', (data, isBinary) => this.onFrame(c, data, isBinary));
     ws.on('pong', () => (c.alive = true));
