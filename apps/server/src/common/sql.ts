@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import type pg from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * Runs raw SQL and returns its rows. TypeORM's postgres driver answers UPDATE/DELETE with
@@ -18,4 +19,40 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const code = e?.driverError?.code ?? e?.code;
   const name = e?.driverError?.constraint ?? e?.constraint;
   return code === '23505' && (constraint === undefined || name === constraint);
+}
+
+/** The pg.Pool behind TypeORM's Postgres driver; hot paths talk to it directly. */
+export function poolOf(ds: DataSource): pg.Pool {
+  return (ds.driver as unknown as { master: pg.Pool }).master;
+}
+
+/**
+ * Runs `work` in one transaction on a pooled connection. While the connection is checked out it
+ * has a listener for its `error` event: pg emits one when the socket dies (Postgres restarted or
+ * killed) and, with nobody listening, that would end the process. A connection that broke, or
+ * could not roll back, is discarded instead of going back to the pool.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error): void => {
+    broken ??= err;
+  };
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    if (!broken) {
+      await client.query('ROLLBACK').catch((e: Error) => {
+        broken ??= e;
+      });
+    }
+    throw err;
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
 }

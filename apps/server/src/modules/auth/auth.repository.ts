@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { StaffRole } from '@bellhop/protocol';
-import { queryRows } from '../../common/sql.js';
+import { poolOf, queryRows } from '../../common/sql.js';
 import type { ThrottleKind } from './throttle.js';
 
 export type SubjectType = 'staff' | 'guest';
@@ -58,7 +58,7 @@ export class AuthRepository {
 
   private get pool(): pg.Pool {
     // TypeORM's Postgres driver keeps its pg.Pool here.
-    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+    return poolOf(this.ds);
   }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import type { ConversationSummary, Message } from '@bellhop/protocol';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from '../messages/message.mapper.js';
+import { poolOf } from '../../common/sql.js';
 
 interface SummaryRow {
   id: string;
@@ -95,7 +96,7 @@ export class ConversationsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   private get pool(): pg.Pool {
-    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+    return poolOf(this.ds);
   }
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Message } from '@bellhop/protocol';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import { inTransaction, poolOf } from '../../common/sql.js';
 import { BUS_CHANNEL, encodeBusEvent, type CommittedMessage } from '../../common/event-bus.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper.js';
 
@@ -93,8 +94,7 @@ export class MessagesRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   private get pool(): pg.Pool {
-    // TypeORM's Postgres driver keeps its pg.Pool here; the hot path talks to it directly.
-    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+    return poolOf(this.ds);
   }
 
   /**
@@ -104,29 +104,17 @@ export class MessagesRepository {
    * notifications in one statement before COMMIT. Outcomes are in request order.
    */
   async commitBatch(requests: SendRequest[]): Promise<SendOutcome[]> {
-    const client = await this.pool.connect();
-    // A connection that failed mid-transaction is discarded rather than returned to the pool.
-    let discard: Error | undefined;
     try {
-      try {
-        return await this.runBatch(client, requests);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        const e = err as { code?: string; constraint?: string };
-        if (e.code === '23505' && e.constraint === UNIQUE_CLIENT_MSG) throw new DuplicateRaceError('clientMsgId stored concurrently');
-        throw err;
-      }
+      return await inTransaction(this.pool, (client) => this.runBatch(client, requests));
     } catch (err) {
-      if (!(err instanceof DuplicateRaceError)) discard = err as Error;
+      const e = err as { code?: string; constraint?: string };
+      if (e.code === '23505' && e.constraint === UNIQUE_CLIENT_MSG) throw new DuplicateRaceError('clientMsgId stored concurrently');
       throw err;
-    } finally {
-      client.release(discard);
     }
   }
 
   private async runBatch(client: pg.PoolClient, requests: SendRequest[]): Promise<SendOutcome[]> {
     const conversationIds = [...new Set(requests.map((r) => r.conversationId))].sort();
-    await client.query('BEGIN');
     const locked = await client.query<LockedConversation>({
       name: LOCK_CONVERSATIONS.name,
       text: LOCK_CONVERSATIONS.text,
@@ -183,10 +171,7 @@ export class MessagesRepository {
       }
       cursors.set(`${r.conversationId}/${r.sender.type}/${r.sender.id}`, { cid: r.conversationId, type: r.sender.type, id: r.sender.id, seq: message.seq });
     }
-    if (stored.length === 0) {
-      await client.query('COMMIT');
-      return outcomes;
-    }
+    if (stored.length === 0) return outcomes;
 
     const rows = stored.map((s) => s.message!);
     const lastOf = new Map<string, Message>();
@@ -220,7 +205,6 @@ export class MessagesRepository {
         payloads,
       ],
     });
-    await client.query('COMMIT');
     return outcomes;
   }
 

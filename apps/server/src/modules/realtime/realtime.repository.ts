@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import { inTransaction, poolOf } from '../../common/sql.js';
 
 /** An instance whose heartbeat is older than this is taken for dead: its sockets no longer count. */
 export const INSTANCE_TTL_SECONDS = 6;
@@ -20,7 +21,7 @@ export class RealtimeRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   private get pool(): pg.Pool {
-    return (this.ds.driver as unknown as { master: pg.Pool }).master;
+    return poolOf(this.ds);
   }
 
   /**
@@ -65,10 +66,7 @@ export class RealtimeRepository {
    * gone (the database restarted, or took it for dead) its open sockets are registered again.
    */
   async heartbeat(instanceId: string, openSockets: () => SocketRow[], released: string[]): Promise<void> {
-    const client = await this.pool.connect();
-    let discard: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `DELETE FROM realtime_sockets s WHERE s.instance_id <> $1
            AND NOT EXISTS (SELECT 1 FROM realtime_instances i WHERE i.id = s.instance_id AND i.heartbeat_at > now() - make_interval(secs => $2))`,
@@ -89,14 +87,7 @@ export class RealtimeRepository {
           [instanceId, sockets.map((s) => s.id), sockets.map((s) => s.subjectType), sockets.map((s) => s.subjectId)],
         );
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      discard = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release(discard);
-    }
+    });
   }
 
   /** Staff members with an open socket on another live instance. */
