@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { BUS_CHANNEL, type BusEvent } from '../src/common/event-bus.js';
+import { dataSourceOptions } from '../src/database/data-source.js';
+import { MessagesRepository, type SendRequest } from '../src/modules/messages/messages.repository.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+
+// The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
+// rows, conversations, read cursors and the bus notifications it sends.
+describe('the group commit of a batch of sends', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let repo: MessagesRepository;
+  let listener: pg.Client;
+  const events: BusEvent[] = [];
+  const payloadBytes: number[] = [];
+
+  async function stay(status: 'active' | 'checked_out' = 'active'): Promise<{ stayId: string; conversationId: string }> {
+    const code = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
+    const { rows } = await db.query<{ stay_id: string; conversation_id: string }>(
+      `WITH s AS (
+         INSERT INTO stays (guest_name, family_name, family_name_key, room_number, check_in, check_out, status, join_code, checked_out_at)
+         VALUES ('Ana', 'Silva', 'silva', $1, current_date, current_date + 1, $2, $3, CASE WHEN $2 = 'checked_out' THEN now() END)
+         RETURNING id
+       )
+       INSERT INTO conversations (stay_id) SELECT id FROM s RETURNING stay_id, id AS conversation_id`,
+      [`R-${code}`, status, code],
+    );
+    return { stayId: rows[0].stay_id, conversationId: rows[0].conversation_id };
+  }
+
+  const guestSend = (s: { stayId: string; conversationId: string }, body: string, clientMsgId = randomUUID(), origin?: string): SendRequest => ({
+    conversationId: s.conversationId,
+    clientMsgId,
+    body,
+    sender: { type: 'guest', id: s.stayId, name: 'Ana' },
+    origin,
+  });
+
+  async function settle(): Promise<void> {
+    // Notifications arrive after the commit; a round trip on the listener flushes them.
+    await listener.query('SELECT 1');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    repo = new MessagesRepository(ds);
+    listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => {
+      payloadBytes.push(Buffer.byteLength(n.payload ?? '', 'utf8'));
+      events.push(JSON.parse(n.payload!) as BusEvent);
+    });
+    await listener.query(`LISTEN ${BUS_CHANNEL}`);
+  });
+  afterAll(async () => {
+    await listener?.end();
+    await ds?.destroy();
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    await settle();
+    events.length = 0;
+    payloadBytes.length = 0;
+  });
+
+  it('answers every request in order: stored with gapless seqs, duplicates with the original, not_found, forbidden', async () => {
+    const a = await stay();
+    const b = await stay();
+    const out = await stay('checked_out');
+    const earlier = guestSend(a, 'stored before');
+    const [first] = await repo.commitBatch([earlier]);
+    expect(first).toMatchObject({ kind: 'stored', message: { seq: 1, body: 'stored before' } });
+    await settle();
+    events.length = 0;
+
+    const repeated = guestSend(a, 'twice in one batch');
+    const outcomes = await repo.commitBatch([
+      guestSend(a, 'one', undefined, 'socket-1'),
+      repeated,
+      { ...earlier, body: 'a retry may differ' },
+      { ...guestSend(a, 'into a foreign stay'), conversationId: b.conversationId },
+      guestSend(out, 'after check-out'),
+      { ...guestSend(a, 'nowhere'), conversationId: randomUUID() },
+      { ...repeated, body: 'the repeat' },
+      guestSend(b, 'b one'),
+      guestSend(a, 'three'),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'stored', 'duplicate', 'not_found', 'forbidden', 'not_found', 'duplicate', 'stored', 'stored']);
+    const seqs = outcomes.map((o) => ('message' in o ? `${o.message.conversationId === a.conversationId ? 'a' : 'b'}${o.message.seq}` : '-'));
+    expect(seqs).toEqual(['a2', 'a3', 'a1', '-', '-', '-', 'a3', 'b1', 'a4']);
+    // A duplicate answers with what is stored, not with what the retry carried.
+    expect(outcomes[2]).toEqual({ kind: 'duplicate', message: (first as { message: unknown }).message });
+    expect(outcomes[6]).toEqual({ kind: 'duplicate', message: (outcomes[1] as { message: unknown }).message });
+    if (outcomes[0].kind !== 'stored') throw new Error('unreachable');
+    expect(outcomes[0].message).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      conversationId: a.conversationId,
+      seq: 2,
+      clientMsgId: expect.any(String),
+      sender: { type: 'guest', id: a.stayId, name: 'Ana' },
+      body: 'one',
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+
+    const rows = await db.query<{ conversation_id: string; seq: number; body: string }>(
+      'SELECT conversation_id, seq, body FROM messages WHERE conversation_id = ANY($1::uuid[]) ORDER BY conversation_id = $2 DESC, seq',
+      [[a.conversationId, b.conversationId, out.conversationId], a.conversationId],
+    );
+    expect(rows.rows.map((r) => r.body)).toEqual(['stored before', 'one', 'twice in one batch', 'three', 'b one']);
+    const conv = await db.query<{ id: string; last_seq: number; last_message_id: string }>('SELECT id, last_seq, last_message_id FROM conversations WHERE id = ANY($1::uuid[]) ORDER BY last_seq DESC', [
+      [a.conversationId, b.conversationId, out.conversationId],
+    ]);
+    expect(conv.rows.map((r) => r.last_seq)).toEqual([4, 1, 0]);
+    if (outcomes[8].kind !== 'stored') throw new Error('unreachable');
+    expect(conv.rows[0].last_message_id).toBe(outcomes[8].message.id);
+    const cursors = await db.query<{ conversation_id: string; seq: number }>("SELECT conversation_id, seq FROM read_cursors WHERE reader_type = 'guest' ORDER BY seq DESC");
+    expect(cursors.rows).toEqual([
+      { conversation_id: a.conversationId, seq: 4 },
+      { conversation_id: b.conversationId, seq: 1 },
+    ]);
+
+    await settle();
+    const items = events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
+    // Only what this batch stored, in seq order per conversation, whole, with the sending socket.
+    const stored = outcomes.flatMap((o) => (o.kind === 'stored' ? [o.message] : []));
+    expect(items).toEqual(stored.map((m, i) => ({ message: m, id: m.id, conversationId: m.conversationId, seq: m.seq, ...(i === 0 ? { origin: 'socket-1' } : {}) })));
+  });
+
+  it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
+    const out = await stay('checked_out');
+    const outcomes = await repo.commitBatch([guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);
+    expect(outcomes).toEqual([{ kind: 'forbidden' }, { kind: 'not_found' }]);
+    await settle();
+    expect(events).toEqual([]);
+    expect((await db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [out.conversationId])).rows[0].n).toBe(0);
+  });
+
+  it('splits notifications below the NOTIFY limit in order, and sends a message too large to travel by id', async () => {
+    const a = await stay();
+    const b = await stay();
+    const long = 'x'.repeat(1000);
+    const huge = '😀'.repeat(4000); // 16,000 bytes: cannot travel whole
+    const requests = [
+      ...Array.from({ length: 30 }, (_, i) => guestSend(i % 2 ? a : b, `${i} ${long}`)),
+      guestSend(a, huge),
+      guestSend(b, 'after the huge one'),
+    ];
+    const outcomes = await repo.commitBatch(requests);
+    expect(outcomes.every((o) => o.kind === 'stored')).toBe(true);
+    await settle();
+    expect(events.every((e) => e.type === 'messages.committed')).toBe(true);
+    expect(events.length).toBeGreaterThan(3);
+    expect(Math.max(...payloadBytes)).toBeLessThan(8000);
+    const items = events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
+    expect(items.map((i) => i.id)).toEqual(outcomes.map((o) => (o.kind === 'stored' ? o.message.id : '')));
+    const bigItem = items[30];
+    expect(bigItem.message).toBeUndefined();
+    expect(bigItem).toMatchObject({ conversationId: a.conversationId, seq: 16 });
+    expect(items[31].message?.body).toBe('after the huge one');
+    const stored = await db.query<{ body: string }>('SELECT body FROM messages WHERE id = $1', [bigItem.id]);
+    expect(stored.rows[0].body).toBe(huge);
+  });
+
+  it('reopens a resolved conversation on a guest message and announces it; a staff message does not', async () => {
+    const a = await stay();
+    const b = await stay();
+    await db.query("UPDATE conversations SET status = 'resolved' WHERE id = ANY($1::uuid[])", [[a.conversationId, b.conversationId]]);
+    const staffId = (await db.query<{ id: string }>("INSERT INTO staff_users (username, display_name, role, password_hash) VALUES ($1, 'Desk', 'agent', 'x') RETURNING id", [`desk-${randomUUID().slice(0, 8)}`])).rows[0].id;
+    await repo.commitBatch([
+      guestSend(a, 'I need towels'),
+      { conversationId: b.conversationId, clientMsgId: randomUUID(), body: 'Anything else?', sender: { type: 'staff', id: staffId, name: 'Desk' } },
+    ]);
+    const status = await db.query<{ id: string; status: string }>('SELECT id, status FROM conversations WHERE id = ANY($1::uuid[])', [[a.conversationId, b.conversationId]]);
+    expect(Object.fromEntries(status.rows.map((r) => [r.id, r.status]))).toEqual({ [a.conversationId]: 'open', [b.conversationId]: 'resolved' });
+    await settle();
+    expect(events.filter((e) => e.type === 'conversation.changed')).toEqual([{ type: 'conversation.changed', conversationId: a.conversationId }]);
+    const cursor = await db.query<{ reader_type: string; seq: number }>('SELECT reader_type, seq FROM read_cursors WHERE conversation_id = $1', [b.conversationId]);
+    expect(cursor.rows).toEqual([{ reader_type: 'staff', seq: 1 }]);
+  });
+});
