@@ -79,6 +79,22 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
       expect(await handshakeStatus(t.wsUrl, ['bellhop.v1', `bearer.${gone.accessToken}`])).toBe(401);
     });
 
+    it('refuses a checked-out guest and a disabled staff member with 401, and registers no socket for them', async () => {
+      const stay = await checkIn(t.baseUrl, admin.accessToken);
+      const g = await joinGuest(t.baseUrl, stay.joinCode);
+      const off = await createStaff(t.baseUrl, admin.accessToken);
+      expect(await handshakeStatus(t.wsUrl, ['bellhop.v1', `bearer.${g.accessToken}`])).toBe(101);
+      expect((await checkOut(t.baseUrl, admin.accessToken, stay.stay.id)).status).toBe(200);
+      expect((await request('PATCH', `${t.baseUrl}/api/staff/${off.user.id}`, { token: admin.accessToken, body: { disabled: true } })).status).toBe(200);
+      expect(await handshakeStatus(t.wsUrl, ['bellhop.v1', `bearer.${g.accessToken}`])).toBe(401);
+      expect(await handshakeStatus(t.wsUrl, ['bellhop.v1', `bearer.${off.accessToken}`])).toBe(401);
+      await eventually(
+        async () => (await db.query('SELECT count(*)::int AS n FROM realtime_sockets WHERE subject_id = ANY($1::uuid[])', [[g.guest.id, off.user.id]])).rows[0].n === 0,
+        5_000,
+        'no socket rows',
+      );
+    });
+
     it('selects exactly bellhop.v1 whatever else is offered', async () => {
       const s = await connect(t.wsUrl, agent.accessToken, { protocols: ['x.other', 'bellhop.v1', `bearer.${agent.accessToken}`] });
       sockets.push(s);

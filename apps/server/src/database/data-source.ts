@@ -2,9 +2,10 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { InitialSchema1764100000000 } from './migrations/1764100000000-InitialSchema.js';
 import { RealtimeSockets1764100002000 } from './migrations/1764100002000-RealtimeSockets.js';
 import { SendBatchFunction1764100004000 } from './migrations/1764100004000-SendBatchFunction.js';
+import { OpenSocketFunction1764100005000 } from './migrations/1764100005000-OpenSocketFunction.js';
 
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
-export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000];
+export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000];
 
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"

@@ -26,6 +26,7 @@ export interface GuestStayRow {
 }
 
 /** A session with its subject as the database holds it now (never as a token claims it). */
+/** A session with its subject (the view session_principals). */
 export interface SessionPrincipalRow {
   subject_type: SubjectType;
   subject_id: string;
@@ -117,18 +118,12 @@ export class AuthRepository {
     return rows[0].id;
   }
 
-  /** Read on every request and handshake: a named statement straight on the pool, planned once per connection. */
+  /** Read on every request: a named statement straight on the pool, planned once per connection. */
   async findSessionPrincipal(sessionId: string): Promise<SessionPrincipalRow | undefined> {
     const { rows } = await this.pool.query<SessionPrincipalRow>({
       name: 'bh_session_principal',
-      text: `SELECT se.subject_type, se.subject_id, se.ended_at IS NOT NULL AS ended,
-                    u.role, u.display_name, u.disabled,
-                    st.status AS stay_status, st.guest_name, st.room_number, c.id AS conversation_id
-               FROM sessions se
-               LEFT JOIN staff_users u ON se.subject_type = 'staff' AND u.id = se.subject_id
-               LEFT JOIN stays st ON se.subject_type = 'guest' AND st.id = se.subject_id
-               LEFT JOIN conversations c ON c.stay_id = st.id
-              WHERE se.id = $1`,
+      text: `SELECT subject_type, subject_id, ended, role, display_name, disabled, stay_status, guest_name, room_number, conversation_id
+               FROM session_principals WHERE session_id = $1`,
       values: [sessionId],
     });
     return rows[0];

@@ -13,13 +13,14 @@ import {
 import type { Actor } from '../../common/actor.js';
 import { foldFamilyName } from '../stays/family-name.js';
 import { AuthException } from './auth.exception.js';
-import { AuthRepository, type GuestStayRow, type StaffCredentialsRow, type SubjectType } from './auth.repository.js';
+import { AuthRepository, type GuestStayRow, type SessionPrincipalRow, type StaffCredentialsRow, type SubjectType } from './auth.repository.js';
 import { PasswordService } from './password.service.js';
 import { REFRESH_TOKEN_TTL_SECONDS } from './refresh-cookie.js';
 import { SessionEndReason, SessionsService } from './sessions.service.js';
 import { ThrottleKind } from './throttle.js';
 import { ThrottleService } from './throttle.service.js';
 import { TokenService } from './token.service.js';
+import type { AccessClaims } from './tokens.js';
 
 /** One message for a wrong password, an unknown user and a disabled account alike. */
 const LOGIN_FAILED = 'invalid username or password';
@@ -69,9 +70,23 @@ export class AuthService {
    * AuthException (unauthorized) for anything not acceptable; database errors pass through.
    */
   async authenticateAccessToken(token: string): Promise<{ actor: Actor; expiresAt: number }> {
+    const claims = this.verifyAccessToken(token);
+    return this.actorFromPrincipal(claims, await this.repo.findSessionPrincipal(claims.sid));
+  }
+
+  /** The claims of a valid, current access token; else throws unauthorized. */
+  verifyAccessToken(token: string): AccessClaims {
     const claims = this.tokens.verify(token);
     if (!claims) throw AuthException.unauthorized('invalid or expired access token');
-    const p = await this.repo.findSessionPrincipal(claims.sid);
+    return claims;
+  }
+
+  /**
+   * The actor of a verified token, given its session as read from the database (see
+   * `sessionPrincipalSql`); throws unauthorized for an ended session, a disabled staff member or a
+   * checked-out stay.
+   */
+  actorFromPrincipal(claims: AccessClaims, p: SessionPrincipalRow | undefined): { actor: Actor; expiresAt: number } {
     if (!p || p.ended || p.subject_type !== claims.aud || p.subject_id !== claims.sub) {
       throw AuthException.unauthorized('the session has ended');
     }

@@ -112,21 +112,6 @@ export class ConversationsRepository {
     return rows[0] ? { id: rows[0].id, stayId: rows[0].stay_id } : null;
   }
 
-  async lastSeq(id: string): Promise<number | null> {
-    const { rows } = await this.pool.query<{ last_seq: number }>({ name: 'bh_conv_last_seq', text: 'SELECT last_seq FROM conversations WHERE id = $1', values: [id] });
-    return rows[0]?.last_seq ?? null;
-  }
-
-  /** The highest read cursor of any staff member in a conversation (0 for none): a primary-key range. */
-  async staffReadSeq(id: string): Promise<number> {
-    const { rows } = await this.pool.query<{ seq: number | null }>({
-      name: 'bh_conv_staff_read_seq',
-      text: `SELECT max(seq) AS seq FROM read_cursors WHERE conversation_id = $1 AND reader_type = 'staff'`,
-      values: [id],
-    });
-    return rows[0]?.seq ?? 0;
-  }
-
   /** Newest activity first, after the keyset position `after` when given. */
   async list(staffId: string | null, status: 'open' | 'resolved' | 'all', after: { at: string; id: string } | null, limit: number): Promise<SummaryWithKey[]> {
     const { rows } = await this.pool.query<SummaryRow>({

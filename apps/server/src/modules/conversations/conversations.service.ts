@@ -158,14 +158,4 @@ export class ConversationsService {
     for (const id of staffIds) out.set(id, { ...base, unread: unread.get(id) ?? 0 });
     return out;
   }
-
-  /** `session.ready` data for a guest: its conversation and last seq. */
-  async lastSeq(conversationId: string): Promise<number> {
-    return (await this.repo.lastSeq(conversationId)) ?? 0;
-  }
-
-  /** `session.ready` data for a guest: the highest read cursor of any staff member in its conversation (0: none). */
-  async staffReadSeq(conversationId: string): Promise<number> {
-    return this.repo.staffReadSeq(conversationId);
-  }
 }

@@ -3,11 +3,10 @@ import { Limits } from '@bellhop/protocol';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
 import { LOGGER } from '../../common/logger.js';
-import type { Actor } from '../../common/actor.js';
 import { encode } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { PgEventBus } from './pg-event-bus.js';
-import { RealtimeRepository, type SocketRow } from './realtime.repository.js';
+import { RealtimeRepository, type OpenResult, type SocketRow } from './realtime.repository.js';
 
 /** How often this instance proves it is alive and re-checks presence. */
 const HEARTBEAT_MS = 2_000;
@@ -45,13 +44,9 @@ export class ClusterService implements OnApplicationBootstrap {
     await this.beat();
   }
 
-  /**
-   * Registers a socket for `actor` unless the subject already has the maximum open; for a guest,
-   * also reads its conversation's last seq.
-   */
-  async reserve(socketId: string, actor: Actor): Promise<{ ok: boolean; lastSeq: number }> {
-    const row: SocketRow = { id: socketId, subjectType: actor.type, subjectId: actor.id };
-    return this.repo.reserve(this.bus.instanceId, row, Limits.socketsPerSubject, actor.type === 'guest' ? actor.conversationId : undefined);
+  /** The handshake's database round trip (see RealtimeRepository.open). */
+  open(socketId: string, claims: { sid: string; sub: string; aud: 'staff' | 'guest' }): Promise<OpenResult> {
+    return this.repo.open(this.bus.instanceId, socketId, claims, Limits.socketsPerSubject);
   }
 
   release(socketId: string): void {

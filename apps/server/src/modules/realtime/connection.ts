@@ -32,8 +32,6 @@ export class Connection {
   expiryTimer: NodeJS.Timeout | undefined;
   /** Frames sent in this tick are held back and written together on the next one. */
   private corked = false;
-  /** While set, frames wait here: `session.ready` must be the first frame a client gets. */
-  private held: EncodedFrame[] | undefined;
 
   constructor(
     readonly id: string,
@@ -50,24 +48,8 @@ export class Connection {
     return !this.closing && this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** Holds every frame sent from now on until `sendFirst`. */
-  hold(): void {
-    this.held ??= [];
-  }
-
-  /** Sends these frames ahead of any held ones, then stops holding. */
-  sendFirst(...frames: EncodedFrame[]): void {
-    const held = this.held ?? [];
-    this.held = undefined;
-    for (const frame of [...frames, ...held]) this.send(frame);
-  }
-
   /** Sends a frame; a reader whose unsent backlog passed the limit is cut off instead. */
   send(frame: EncodedFrame): void {
-    if (this.held) {
-      this.held.push(frame);
-      return;
-    }
     if (!this.open) return;
     if (this.ws.bufferedAmount > Limits.slowReaderBytes) {
       this.close(CloseCode.Timeout, 'too slow a reader');

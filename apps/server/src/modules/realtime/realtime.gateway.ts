@@ -18,14 +18,12 @@ import { ConversationsService } from '../conversations/conversations.service.js'
 import { MetricsService } from '../health/metrics.service.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ClusterService } from './cluster.service.js';
-import { Connection, encode } from './connection.js';
+import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HANDSHAKE, WsHandshakeService, type HandshakeRequest } from './ws-handshake.service.js';
 
 /** Shutdown waits this long for in-flight frames, then for sockets to close, before cutting them. */
 const DRAIN_TIMEOUT_MS = 3_000;
-/** How long a guest's `session.ready` waits for the staff read position before going without it. */
-const READY_QUERY_TIMEOUT_MS = 1_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -85,8 +83,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       return;
     }
     const c = new Connection(hs.connectionId, ws, hs.actor, hs.expiresAt);
-    // A guest's session.ready waits for one query; nothing may overtake it meanwhile.
-    if (c.actor.type === 'guest') c.hold();
     this.registry.add(c);
     this.metrics.connections.inc({ type: c.actor.type });
     ws.on('message', (data, isBinary) => this.onFrame(c, data, isBinary));
@@ -110,29 +106,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       if (this.registry.staff.get(actor.id)?.size === 1) this.staffChanged();
       return;
     }
-    // A guest also learns how far staff have read (read ticks after a reload). That takes a query:
-    // session.ready goes first on the connection's chain (answers to its frames wait behind it), and
-    // frames from elsewhere are held until it is out. A query that fails or is slow leaves the
-    // (optional) field out rather than delaying the session.
-    c.tail = c.tail.then(async () => {
-      let staffReadSeq = 0;
-      await withTimeout(
-        this.conversations.staffReadSeq(actor.conversationId).then(
-          (seq) => void (staffReadSeq = seq),
-          () => undefined,
-        ),
-        READY_QUERY_TIMEOUT_MS,
-      );
-      c.sendFirst(
-        encode('session.ready', {
-          user: { type: 'guest', id: actor.id, name: actor.name },
-          serverTime: new Date().toISOString(),
-          heartbeatMs: this.config.heartbeatMs,
-          conversations: [{ id: actor.conversationId, lastSeq: hs.lastSeq, ...(staffReadSeq > 0 ? { staffReadSeq } : {}) }],
-        }),
-        encode('presence', { staffOnline: this.cluster.presence }),
-      );
+    // A guest also learns how far staff have read (read ticks after a reload), read in the handshake.
+    c.sendEvent('session.ready', {
+      user: { type: 'guest', id: actor.id, name: actor.name },
+      serverTime: new Date().toISOString(),
+      heartbeatMs: this.config.heartbeatMs,
+      conversations: [{ id: actor.conversationId, lastSeq: hs.lastSeq, ...(hs.staffReadSeq > 0 ? { staffReadSeq: hs.staffReadSeq } : {}) }],
     });
+    c.sendEvent('presence', { staffOnline: this.cluster.presence });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

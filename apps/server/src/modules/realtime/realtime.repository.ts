@@ -3,11 +3,38 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { inTransaction, poolOf } from '../../common/sql.js';
+import type { SessionPrincipalRow } from '../auth/auth.repository.js';
 
 /** An instance whose heartbeat is older than this is taken for dead: its sockets no longer count. */
 export const INSTANCE_TTL_SECONDS = 6;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export interface OpenResult {
+  /** The token's session and subject, or undefined when there is no such session. */
+  principal: SessionPrincipalRow | undefined;
+  /** False: the subject already has the maximum of open sockets. */
+  ok: boolean;
+  /** The socket row was written (the session may open a socket, and there was room). */
+  registered: boolean;
+  lastSeq: number;
+  staffReadSeq: number;
+}
+
+interface OpenRow {
+  o_subject_type: SessionPrincipalRow['subject_type'] | null;
+  o_subject_id: string | null;
+  o_ended: boolean | null;
+  o_role: SessionPrincipalRow['role'];
+  o_display_name: string | null;
+  o_disabled: boolean | null;
+  o_stay_status: SessionPrincipalRow['stay_status'];
+  o_guest_name: string | null;
+  o_room_number: string | null;
+  o_conversation_id: string | null;
+  o_ok: boolean;
+  o_registered: boolean;
+  o_last_seq: number | null;
+  o_staff_read_seq: number | null;
+}
 
 export interface SocketRow {
   id: string;
@@ -25,34 +52,34 @@ export class RealtimeRepository {
   }
 
   /**
-   * Registers a socket unless its subject already has `max` open ones on live instances, in one
-   * round trip: the statements of one simple query run as one transaction, and in it the
-   * advisory lock serialises concurrent handshakes of one subject across instances, and the count
-   * after it reads with a snapshot taken once the lock is held. For a guest, also answers its
-   * conversation's last seq.
+   * The database side of a WebSocket handshake, in one round trip (the function
+   * bellhop_open_socket): reads the token's session with its subject, and registers the socket
+   * unless the session cannot open one or the subject already has `max` open on live instances.
+   * For a guest, also answers its conversation's last seq and how far staff have read.
    */
-  async reserve(instanceId: string, socket: SocketRow, max: number, conversationId?: string): Promise<{ ok: boolean; lastSeq: number }> {
-    for (const id of [instanceId, socket.id, socket.subjectId, ...(conversationId ? [conversationId] : [])]) {
-      // Inlined below (a simple query has no parameters): only well-formed ids get there.
-      if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
-    }
-    const type = socket.subjectType === 'staff' ? 'staff' : 'guest';
-    const text = `SELECT pg_advisory_xact_lock(hashtextextended('ws:${type}:${socket.subjectId}', 0));
-      WITH n AS (
-        SELECT count(*) AS n FROM realtime_sockets s JOIN realtime_instances i ON i.id = s.instance_id
-         WHERE s.subject_type = '${type}' AND s.subject_id = '${socket.subjectId}' AND s.id <> '${socket.id}'
-           AND i.heartbeat_at > now() - make_interval(secs => ${INSTANCE_TTL_SECONDS})
-      ), ins AS (
-        INSERT INTO realtime_sockets (id, instance_id, subject_type, subject_id)
-        SELECT '${socket.id}', '${instanceId}', '${type}', '${socket.subjectId}' FROM n WHERE n.n < ${Math.floor(max)}
-        ON CONFLICT (id) DO NOTHING
-      )
-      SELECT n.n < ${Math.floor(max)} AS ok,
-             ${conversationId ? `(SELECT last_seq FROM conversations WHERE id = '${conversationId}')` : '0'} AS last_seq
-        FROM n`;
-    const results = (await this.pool.query(text)) as unknown as pg.QueryResult<{ ok: boolean; last_seq: number | null }>[];
-    const row = results[results.length - 1].rows[0];
-    return { ok: row.ok, lastSeq: row.last_seq ?? 0 };
+  async open(instanceId: string, socketId: string, claims: { sid: string; sub: string; aud: 'staff' | 'guest' }, max: number): Promise<OpenResult> {
+    const { rows } = await this.pool.query<OpenRow>({
+      name: 'bh_open_socket',
+      text: 'SELECT * FROM bellhop_open_socket($1, $2, $3, $4, $5, $6, $7)',
+      values: [instanceId, socketId, claims.sid, claims.aud === 'staff' ? 'staff' : 'guest', claims.sub, Math.floor(max), INSTANCE_TTL_SECONDS],
+    });
+    const r = rows[0];
+    const principal: SessionPrincipalRow | undefined =
+      r.o_subject_type === null
+        ? undefined
+        : {
+            subject_type: r.o_subject_type,
+            subject_id: r.o_subject_id!,
+            ended: r.o_ended!,
+            role: r.o_role,
+            display_name: r.o_display_name,
+            disabled: r.o_disabled,
+            stay_status: r.o_stay_status,
+            guest_name: r.o_guest_name,
+            room_number: r.o_room_number,
+            conversation_id: r.o_conversation_id,
+          };
+    return { principal, ok: r.o_ok, registered: r.o_registered, lastSeq: r.o_last_seq ?? 0, staffReadSeq: r.o_staff_read_seq ?? 0 };
   }
 
   async release(socketId: string): Promise<void> {

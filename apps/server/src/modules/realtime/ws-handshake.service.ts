@@ -18,8 +18,9 @@ export interface HandshakeResult {
   connectionId: string;
   actor: Actor;
   expiresAt: number;
-  /** For a guest: its conversation's last seq, for `session.ready`. */
+  /** For a guest, for `session.ready`: its conversation's last seq and how far staff have read. */
   lastSeq: number;
+  staffReadSeq: number;
 }
 
 export const HANDSHAKE = Symbol('bellhop.handshake');
@@ -86,6 +87,9 @@ export class WsHandshakeService {
         if (!upgraded) this.cluster.release(result.connectionId);
       });
       (req as HandshakeRequest)[HANDSHAKE] = result;
+      // The 101 answer and session.ready leave in one write.
+      socket.cork();
+      process.nextTick(() => socket.uncork());
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
         upgraded = true;
         this.metrics.handshakes.inc({ result: 'ok' });
@@ -110,12 +114,20 @@ export class WsHandshakeService {
     if (!token) throw new Refusal(HandshakeStatus.Unauthorized, 'no access token');
 
     try {
-      const { actor, expiresAt } = await this.auth.authenticateAccessToken(token);
+      const claims = this.auth.verifyAccessToken(token);
       const connectionId = randomUUID();
-      // One round trip: the reservation, and for a guest its conversation's last seq.
-      const reserved = await this.cluster.reserve(connectionId, actor);
-      if (!reserved.ok) throw new Refusal(HandshakeStatus.TooManySockets, 'too many open sockets');
-      return { connectionId, actor, expiresAt, lastSeq: reserved.lastSeq };
+      // One round trip: the session, the reservation, and for a guest what session.ready needs.
+      const opened = await this.cluster.open(connectionId, claims);
+      let authenticated: { actor: Actor; expiresAt: number };
+      try {
+        authenticated = this.auth.actorFromPrincipal(claims, opened.principal);
+      } catch (err) {
+        if (opened.registered) this.cluster.release(connectionId);
+        throw err;
+      }
+      if (!opened.ok) throw new Refusal(HandshakeStatus.TooManySockets, 'too many open sockets');
+      if (!opened.registered) throw new Error('the socket was not registered');
+      return { connectionId, ...authenticated, lastSeq: opened.lastSeq, staffReadSeq: opened.staffReadSeq };
     } catch (err) {
       if (err instanceof Refusal) throw err;
       if (err instanceof AppException && err.kind === ErrorKind.Unauthorized) throw new Refusal(HandshakeStatus.Unauthorized, 'invalid or expired token');
