@@ -178,6 +178,12 @@ describe('messaging over WebSocket', () => {
     expect(older.body.messages.map((m) => m.body)).toEqual(['h1', 'h2', 'h3']);
     expect((await request('GET', `${url}?limit=101`, { token: agent.accessToken })).status).toBe(400);
     expect((await request('GET', url)).status).toBe(401);
+    // A conversation without messages has an empty page; one that does not exist is 404.
+    const quiet = await newGuest();
+    const empty = await request<HistoryPage>('GET', `${t.baseUrl}/api/conversations/${quiet.conversationId}/messages`, { token: agent.accessToken });
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ messages: [], hasMore: false });
+    expect((await request('GET', `${t.baseUrl}/api/conversations/${randomUUID()}/messages`, { token: agent.accessToken })).status).toBe(404);
   });
 
   it('moves read cursors forward only and announces real moves to the others', async () => {

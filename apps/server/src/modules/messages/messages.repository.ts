@@ -102,16 +102,25 @@ export class MessagesRepository {
     });
   }
 
-  /** The `limit` newest messages before `beforeSeq` (or the newest), ascending, and whether older ones exist. */
-  async page(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const { rows } = await this.pool.query<MessageRow>({
+  /**
+   * The `limit` newest messages before `beforeSeq` (or the newest), ascending, and whether older
+   * ones exist; null when there is no such conversation (one round trip for both).
+   */
+  async page(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean } | null> {
+    const { rows } = await this.pool.query<MessageRow | { id: null }>({
       name: 'bh_history',
-      text: `SELECT ${MESSAGE_COLUMNS} FROM messages m
-             WHERE m.conversation_id = $1 AND ($2::int IS NULL OR m.seq < $2) ORDER BY m.seq DESC LIMIT $3`,
-      values: [conversationId, beforeSeq ?? null, limit + 1],
+      text: `SELECT m.* FROM conversations c
+             LEFT JOIN LATERAL (
+               SELECT ${MESSAGE_COLUMNS} FROM messages m
+                WHERE m.conversation_id = c.id AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3
+             ) m ON true
+             WHERE c.id = $1`,
+      values: [conversationId, beforeSeq ?? 2 ** 31 - 1, limit + 1],
     });
-    const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+    if (rows.length === 0) return null;
+    const messages = rows.filter((r): r is MessageRow => r.id !== null);
+    const hasMore = messages.length > limit;
+    return { messages: messages.slice(0, limit).reverse().map(toMessage), hasMore };
   }
 
   /** Messages after `afterSeq`, ascending, and whether more follow. */

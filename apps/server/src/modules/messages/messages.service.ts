@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../../common/actor.js';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
 import { LOGGER } from '../../common/logger.js';
+import { ConversationsException } from '../conversations/conversations.exception.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { MessagesException } from './messages.exception.js';
@@ -79,8 +80,11 @@ export class MessagesService implements BeforeApplicationShutdown {
 
   /** GET /api/conversations/:id/messages */
   async history(actor: Actor, conversationId: string, query: HistoryQuery): Promise<HistoryPage> {
-    await this.conversations.assertVisible(actor, conversationId);
-    return this.repo.page(conversationId, query.before, query.limit);
+    if (actor.type === 'guest' && conversationId !== actor.conversationId) throw ConversationsException.notFound();
+    // Staff see every conversation: whether it exists comes with the page.
+    const page = await this.repo.page(conversationId, query.before, query.limit);
+    if (!page) throw ConversationsException.notFound();
+    return page;
   }
 
   /** `conversation.sync`: what the client missed after `afterSeq`. */
