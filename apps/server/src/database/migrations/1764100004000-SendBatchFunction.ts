@@ -27,7 +27,10 @@ export class SendBatchFunction1764100004000 implements MigrationInterface {
         p_origin text[], p_channel text)
       RETURNS TABLE (o_outcome text, o_id uuid, o_seq integer, o_created_at timestamptz,
                      o_sender_type text, o_sender_id uuid, o_sender_name text, o_body text)
-      LANGUAGE plpgsql AS $fn$
+      LANGUAGE plpgsql
+      -- Planned once per connection: replanning these statements for every call costs more than running them.
+      SET plan_cache_mode = force_generic_plan
+      AS $fn$
       DECLARE
         v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
         v_now_text text := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');

@@ -33,7 +33,10 @@ export class OpenSocketFunction1764100005000 implements MigrationInterface {
       RETURNS TABLE (o_subject_type text, o_subject_id uuid, o_ended boolean, o_role text, o_display_name text,
                      o_disabled boolean, o_stay_status text, o_guest_name text, o_room_number text,
                      o_conversation_id uuid, o_ok boolean, o_registered boolean, o_last_seq integer, o_staff_read_seq integer)
-      LANGUAGE plpgsql AS $fn$
+      LANGUAGE plpgsql
+      -- Planned once per connection: replanning these statements for every call costs more than running them.
+      SET plan_cache_mode = force_generic_plan
+      AS $fn$
       DECLARE
         p session_principals%ROWTYPE;
         v_count bigint;
