@@ -28,7 +28,12 @@ export async function createApp(config: AppConfig, logger: Logger, databaseUrl: 
 
   if (config.webDistDir) {
     const dist = config.webDistDir;
-    app.use(express.static(dist, { index: false, maxAge: '1h', setHeaders: immutableAssets }));
+    const files = express.static(dist, { index: false, maxAge: '1h', setHeaders: immutableAssets });
+    // API, socket and probe paths never look at the file system (a stat per API request otherwise).
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || NON_APP_PATHS.test(req.path)) return next();
+      files(req, res, next);
+    });
     // Every client route (/, /join/:code, /chat, /staff/...) answers with the app.
     app.use((req: Request, res: Response, next: NextFunction) => {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || NON_APP_PATHS.test(req.path)) return next();

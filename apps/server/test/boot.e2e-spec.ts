@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
@@ -23,5 +26,42 @@ describe('boot', () => {
     expect(res.status).toBe(404);
     const body = (await res.json()) as { statusCode: number; error: string };
     expect(body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  describe('the web app on the same port', () => {
+    let web: TestApp;
+    beforeAll(async () => {
+      const dist = mkdtempSync(path.join(os.tmpdir(), 'bellhop-web-'));
+      mkdirSync(path.join(dist, 'assets'));
+      mkdirSync(path.join(dist, 'api'));
+      writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
+      writeFileSync(path.join(dist, 'assets', 'app-1a2b.js'), 'console.log(1)');
+      // A file where an API path points: API paths must never be answered from the file system.
+      writeFileSync(path.join(dist, 'api', 'health.txt'), 'not from here');
+      web = await startTestApp(db.url, { WEB_DIST_DIR: dist });
+    });
+    afterAll(async () => {
+      await web?.close();
+    });
+
+    it('serves hashed assets as immutable and every client route as the app, not cached', async () => {
+      const asset = await fetch(`${web.baseUrl}/assets/app-1a2b.js`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      for (const route of ['/', '/staff/inbox', '/join/ABCD1234']) {
+        const page = await fetch(`${web.baseUrl}${route}`);
+        expect(page.status).toBe(200);
+        expect(page.headers.get('cache-control')).toBe('no-cache');
+        expect(await page.text()).toContain('<title>app</title>');
+      }
+    });
+
+    it('answers API, socket and probe paths from the server, never from the files', async () => {
+      const api = await fetch(`${web.baseUrl}/api/health.txt`);
+      expect(api.status).toBe(404);
+      expect(await api.json()).toMatchObject({ statusCode: 404 });
+      expect((await fetch(`${web.baseUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${web.baseUrl}/api/nope`, { method: 'POST' })).status).toBe(404);
+    });
   });
 });
