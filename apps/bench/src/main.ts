@@ -16,7 +16,7 @@ import { startBareRouter, startServer, type ServerChild } from './processes.js';
 import { rssBytes, withDescendants } from './procstat.js';
 import { Progress } from './progress.js';
 import { printReport, type ConnectionsResult, type Report } from './report.js';
-import { cleanup, createPool, lastSeqs, prefillHistory, seedGuests, seedStaff, type SeededGuest, type SeededStaff } from './seed.js';
+import { cleanup, createPool, lastSeqs, prefillHistory, seedGuests, seedStaff, settle, type SeededGuest, type SeededStaff } from './seed.js';
 import type { ClientSpec } from './worker-protocol.js';
 import { Workload, type LadderResult, type Population, type Target } from './workload.js';
 
@@ -139,6 +139,7 @@ async function run(opts: Options): Promise<number> {
       const total = historyConvs.length * perConversation;
       await prefillHistory(pool, historyConvs, perConversation, staff[0].id, (done) => progress.line(`pre-filling history: ${done}/${total} messages`));
       progress.phase(`pre-filled ${total} messages in ${historyConvs.length} conversations in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      progress.phase(`settled the database after the pre-fill: ${await settle(pool)}`);
 
       progress.phase(`history: ${opts.historyRequests} pages of 50 through GET /api/conversations/:id/messages`);
       const token = mintAccessToken(secret, JwtAudience.Staff, staff[0].id, staff[0].sessionId);
@@ -152,6 +153,7 @@ async function run(opts: Options): Promise<number> {
       await sleep(1000);
     }
 
+    progress.phase(`settled the database before the ladder: ${await settle(pool)}`);
     const baseline = await lastSeqs(pool, guests.slice(0, opts.guests).map((g) => g.conversationId));
     const target: Target = {
       name: opts.instances === 2 ? 'server ×2' : 'server',
