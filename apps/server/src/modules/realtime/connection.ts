@@ -26,6 +26,8 @@ export class Connection {
   /** Answered the last heartbeat ping. */
   alive = true;
   lastTypingAt = 0;
+  /** Which of the gateway's heartbeat groups this socket is in. */
+  heartbeatGroup = 0;
   closing = false;
   /** Set when the connection is about to close: further frames are ignored. */
   stopReading = false;

@@ -22,6 +22,8 @@ import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { HANDSHAKE, WsHandshakeService, type HandshakeRequest } from './ws-handshake.service.js';
 
+/** The heartbeat visits one of this many groups of sockets per heartbeatMs / HEARTBEAT_SLOTS. */
+const HEARTBEAT_SLOTS = 50;
 /** Shutdown waits this long for in-flight frames, then for sockets to close, before cutting them. */
 const DRAIN_TIMEOUT_MS = 3_000;
 
@@ -42,6 +44,9 @@ function refOf(frame: ClientFrame): string {
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, BeforeApplicationShutdown {
   private readonly logger: Logger;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeatGroups = Array.from({ length: HEARTBEAT_SLOTS }, () => new Set<Connection>());
+  private heartbeatTick = 0;
+  private heartbeatNext = 0;
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -57,9 +62,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
   }
 
   afterInit(): void {
-    // Each tick drops the sockets that did not answer the previous ping, then pings the rest.
+    // The sockets are spread over HEARTBEAT_SLOTS groups and one group is visited per slice of the
+    // interval: each socket is still pinged once per heartbeatMs, but the pings of thousands of
+    // sockets do not all go out in one tick (which stalled every other socket for that long).
     this.heartbeat = setInterval(() => {
-      for (const c of this.registry.all) {
+      const group = this.heartbeatGroups[this.heartbeatTick];
+      this.heartbeatTick = (this.heartbeatTick + 1) % HEARTBEAT_SLOTS;
+      // Drops the sockets that did not answer the previous ping, then pings the rest.
+      for (const c of group) {
         if (!c.alive) {
           c.closing = true;
           c.ws.terminate();
@@ -72,7 +82,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
           c.ws.terminate();
         }
       }
-    }, this.config.heartbeatMs);
+    }, this.config.heartbeatMs / HEARTBEAT_SLOTS);
     this.heartbeat.unref();
   }
 
@@ -84,6 +94,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     }
     const c = new Connection(hs.connectionId, ws, hs.actor, hs.expiresAt);
     this.registry.add(c);
+    c.heartbeatGroup = this.heartbeatNext;
+    this.heartbeatNext = (this.heartbeatNext + 1) % HEARTBEAT_SLOTS;
+    this.heartbeatGroups[c.heartbeatGroup].add(c);
     this.metrics.connections.inc({ type: c.actor.type });
     ws.on('message', (data, isBinary) => this.onFrame(c, data, isBinary));
     ws.on('pong', () => (c.alive = true));
@@ -136,6 +149,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     c.closing = true;
     clearTimeout(c.expiryTimer);
     const lastOfStaff = this.registry.remove(c);
+    this.heartbeatGroups[c.heartbeatGroup].delete(c);
     this.cluster.release(c.id);
     this.metrics.connections.dec({ type: c.actor.type });
     if (lastOfStaff) this.staffChanged();
