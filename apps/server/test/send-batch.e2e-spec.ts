@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { BUS_CHANNEL, type BusEvent } from '../src/common/event-bus.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { MessagesRepository, type SendRequest } from '../src/modules/messages/messages.repository.js';
+import { listenToBus, type BusListener } from './support/bus.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 // The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
@@ -12,9 +11,7 @@ describe('the group commit of a batch of sends', () => {
   let db: TestDatabase;
   let ds: DataSource;
   let repo: MessagesRepository;
-  let listener: pg.Client;
-  const events: BusEvent[] = [];
-  const payloadBytes: number[] = [];
+  let bus: BusListener;
 
   async function stay(status: 'active' | 'checked_out' = 'active'): Promise<{ stayId: string; conversationId: string }> {
     const code = randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
@@ -38,34 +35,22 @@ describe('the group commit of a batch of sends', () => {
     origin,
   });
 
-  async function settle(): Promise<void> {
-    // Notifications arrive after the commit; a round trip on the listener flushes them.
-    await listener.query('SELECT 1');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = new DataSource(dataSourceOptions(db.url));
     await ds.initialize();
     repo = new MessagesRepository(ds);
-    listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
-    listener.on('notification', (n) => {
-      payloadBytes.push(Buffer.byteLength(n.payload ?? '', 'utf8'));
-      events.push(JSON.parse(n.payload!) as BusEvent);
-    });
-    await listener.query(`LISTEN ${BUS_CHANNEL}`);
+    bus = await listenToBus(db.url);
   });
   afterAll(async () => {
-    await listener?.end();
+    await bus?.close();
     await ds?.destroy();
     await db?.drop();
   });
   beforeEach(async () => {
-    await settle();
-    events.length = 0;
-    payloadBytes.length = 0;
+    await bus.flush();
+    bus.events.length = 0;
+    bus.payloadBytes.length = 0;
   });
 
   it('answers every request in order: stored with gapless seqs, duplicates with the original, not_found, forbidden', async () => {
@@ -75,8 +60,9 @@ describe('the group commit of a batch of sends', () => {
     const earlier = guestSend(a, 'stored before');
     const [first] = await repo.commitBatch([earlier]);
     expect(first).toMatchObject({ kind: 'stored', message: { seq: 1, body: 'stored before' } });
-    await settle();
-    events.length = 0;
+    await bus.flush();
+    bus.events.length = 0;
+    bus.payloadBytes.length = 0;
 
     const repeated = guestSend(a, 'twice in one batch');
     const outcomes = await repo.commitBatch([
@@ -124,8 +110,8 @@ describe('the group commit of a batch of sends', () => {
       { conversation_id: b.conversationId, seq: 1 },
     ]);
 
-    await settle();
-    const items = events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
+    await bus.flush();
+    const items = bus.events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
     // Only what this batch stored, in seq order per conversation, whole, with the sending socket.
     const stored = outcomes.flatMap((o) => (o.kind === 'stored' ? [o.message] : []));
     expect(items).toEqual(stored.map((m, i) => ({ message: m, id: m.id, conversationId: m.conversationId, seq: m.seq, ...(i === 0 ? { origin: 'socket-1' } : {}) })));
@@ -135,8 +121,8 @@ describe('the group commit of a batch of sends', () => {
     const out = await stay('checked_out');
     const outcomes = await repo.commitBatch([guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);
     expect(outcomes).toEqual([{ kind: 'forbidden' }, { kind: 'not_found' }]);
-    await settle();
-    expect(events).toEqual([]);
+    await bus.flush();
+    expect(bus.events).toEqual([]);
     expect((await db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [out.conversationId])).rows[0].n).toBe(0);
   });
 
@@ -152,11 +138,11 @@ describe('the group commit of a batch of sends', () => {
     ];
     const outcomes = await repo.commitBatch(requests);
     expect(outcomes.every((o) => o.kind === 'stored')).toBe(true);
-    await settle();
-    expect(events.every((e) => e.type === 'messages.committed')).toBe(true);
-    expect(events.length).toBeGreaterThan(3);
-    expect(Math.max(...payloadBytes)).toBeLessThan(8000);
-    const items = events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
+    await bus.flush();
+    expect(bus.events.every((e) => e.type === 'messages.committed')).toBe(true);
+    expect(bus.events.length).toBeGreaterThan(3);
+    expect(Math.max(...bus.payloadBytes)).toBeLessThan(8000);
+    const items = bus.events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
     expect(items.map((i) => i.id)).toEqual(outcomes.map((o) => (o.kind === 'stored' ? o.message.id : '')));
     const bigItem = items[30];
     expect(bigItem.message).toBeUndefined();
@@ -177,8 +163,8 @@ describe('the group commit of a batch of sends', () => {
     ]);
     const status = await db.query<{ id: string; status: string }>('SELECT id, status FROM conversations WHERE id = ANY($1::uuid[])', [[a.conversationId, b.conversationId]]);
     expect(Object.fromEntries(status.rows.map((r) => [r.id, r.status]))).toEqual({ [a.conversationId]: 'open', [b.conversationId]: 'resolved' });
-    await settle();
-    expect(events.filter((e) => e.type === 'conversation.changed')).toEqual([{ type: 'conversation.changed', conversationId: a.conversationId }]);
+    await bus.flush();
+    expect(bus.events.filter((e) => e.type === 'conversation.changed')).toEqual([{ type: 'conversation.changed', conversationId: a.conversationId }]);
     const cursor = await db.query<{ reader_type: string; seq: number }>('SELECT reader_type, seq FROM read_cursors WHERE conversation_id = $1', [b.conversationId]);
     expect(cursor.rows).toEqual([{ reader_type: 'staff', seq: 1 }]);
   });

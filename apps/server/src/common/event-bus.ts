@@ -30,12 +30,18 @@ export type BusEvent =
   /** The set of connected staff members may have changed somewhere. */
   | { type: 'presence.changed' };
 
+/**
+ * Events published from the application. `messages.committed` is not among them: it is sent only
+ * by the group commit's database function (migration SendBatchFunction), inside its transaction.
+ */
+export type PublishedEvent = Exclude<BusEvent, { type: 'messages.committed' }>;
+
 export abstract class EventBus {
   /**
    * Publishes an event to every instance, this one included. With `tx`, the event is sent inside
    * that transaction and travels only if it commits.
    */
-  abstract publish(event: BusEvent, tx?: EntityManager): Promise<void>;
+  abstract publish(event: PublishedEvent, tx?: EntityManager): Promise<void>;
 }
 
 /** The Postgres NOTIFY channel of the bus. */
@@ -48,13 +54,8 @@ function fits(text: string): boolean {
   return text.length <= MAX_PAYLOAD_BYTES / 4 || Buffer.byteLength(text, 'utf8') <= MAX_PAYLOAD_BYTES;
 }
 
-/**
- * Serialises an event into one or more NOTIFY payloads, each below the size limit: lists are
- * split in order, and a message too large to travel is sent by id for the receiver to fetch.
- */
-export function encodeBusEvent(event: BusEvent): string[] {
-  // The hot path (every group commit): each item is serialised once.
-  if (event.type === 'messages.committed') return encodeMessages(event.items);
+/** Serialises an event into one or more NOTIFY payloads, each below the size limit (lists are split in order). */
+export function encodeBusEvent(event: PublishedEvent): string[] {
   const whole = JSON.stringify(event);
   if (fits(whole)) return [whole];
   if (event.type === 'sessions.ended') {
@@ -64,31 +65,7 @@ export function encodeBusEvent(event: BusEvent): string[] {
   return [whole];
 }
 
-const MESSAGES_HEAD = '{"type":"messages.committed","items":[';
-const MESSAGES_TAIL = ']}';
-
-function encodeMessages(items: CommittedMessage[]): string[] {
-  const out: string[] = [];
-  const overhead = MESSAGES_HEAD.length + MESSAGES_TAIL.length;
-  let part: string[] = [];
-  let size = overhead;
-  for (const item of items) {
-    let json = JSON.stringify(item);
-    if (!fits(json)) json = JSON.stringify({ ...item, message: undefined });
-    const itemSize = Buffer.byteLength(json, 'utf8') + 1;
-    if (part.length > 0 && size + itemSize > MAX_PAYLOAD_BYTES) {
-      out.push(MESSAGES_HEAD + part.join(',') + MESSAGES_TAIL);
-      part = [];
-      size = overhead;
-    }
-    part.push(json);
-    size += itemSize;
-  }
-  if (part.length > 0 || out.length === 0) out.push(MESSAGES_HEAD + part.join(',') + MESSAGES_TAIL);
-  return out;
-}
-
-function splitInto<T>(list: T[], wrap: (part: T[]) => BusEvent): string[] {
+function splitInto<T>(list: T[], wrap: (part: T[]) => PublishedEvent): string[] {
   const overhead = Buffer.byteLength(JSON.stringify(wrap([])), 'utf8');
   const out: string[] = [];
   let part: T[] = [];

@@ -13,7 +13,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * the senders' read cursors; and sends the bus notifications, which travel only if the
  * transaction commits. Returns one row per request, in request order.
  *
- * Bus payloads have the shape of `encodeBusEvent` (common/event-bus.ts): `messages.committed`
+ * Bus payloads (types BusEvent and CommittedMessage in common/event-bus.ts): `messages.committed`
  * items in seq order per conversation, split below 7,600 bytes, a message too large to travel
  * sent by id; then one `conversation.changed` per reopened conversation.
  */

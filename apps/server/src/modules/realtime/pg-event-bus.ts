@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BUS_CHANNEL, EventBus, encodeBusEvent, type BusEvent } from '../../common/event-bus.js';
+import { BUS_CHANNEL, EventBus, encodeBusEvent, type BusEvent, type PublishedEvent } from '../../common/event-bus.js';
 import { LOGGER } from '../../common/logger.js';
 
 type Listener = (event: BusEvent) => void;
@@ -40,7 +40,7 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
     this.logger = logger.child({ component: 'bus' });
   }
 
-  async publish(event: BusEvent, tx?: EntityManager): Promise<void> {
+  async publish(event: PublishedEvent, tx?: EntityManager): Promise<void> {
     const runner = tx ?? this.ds;
     for (const payload of encodeBusEvent(event)) await runner.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, payload]);
   }
