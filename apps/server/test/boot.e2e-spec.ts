@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
@@ -19,6 +20,11 @@ describe('boot', () => {
   it('runs with synchronous_commit on, so an ack means the message is on disk', async () => {
     const { rows } = await db.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     expect(rows[0].synchronous_commit).toBe('on');
+  });
+
+  it("sets its own connections' durability and JIT, whatever the server's defaults", async () => {
+    const [row] = (await t.app.get(DataSource).query('SELECT current_setting($1) AS sc, current_setting($2) AS jit', ['synchronous_commit', 'jit'])) as { sc: string; jit: string }[];
+    expect(row).toEqual({ sc: 'on', jit: 'off' });
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

@@ -3,9 +3,10 @@ import { InitialSchema1764100000000 } from './migrations/1764100000000-InitialSc
 import { RealtimeSockets1764100002000 } from './migrations/1764100002000-RealtimeSockets.js';
 import { SendBatchFunction1764100004000 } from './migrations/1764100004000-SendBatchFunction.js';
 import { OpenSocketFunction1764100005000 } from './migrations/1764100005000-OpenSocketFunction.js';
+import { HotConversationUpdates1764100006000 } from './migrations/1764100006000-HotConversationUpdates.js';
 
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
-export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000];
+export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000];
 
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
@@ -23,8 +24,10 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     extra: {
       max: 20,
       connectionTimeoutMillis: 3000,
-      // Every acked message must be durable: never let a session turn this off.
-      options: '-c synchronous_commit=on',
+      // Every acked message must be durable: never let a session turn this off. No JIT: these are
+      // short queries, and a large cost estimate (an inbox page's unread counts) made PostgreSQL
+      // compile each execution, which took longer than running it.
+      options: '-c synchronous_commit=on -c jit=off',
     },
   };
 }
