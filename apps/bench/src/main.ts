@@ -149,6 +149,8 @@ async function run(opts: Options): Promise<number> {
     }
 
     if (opts.connectionsPhase) {
+      // Without a history phase nothing has settled the seeding yet.
+      if (!(opts.historyPhase && opts.historyMessages > 0)) progress.phase(`settled the database before the connections: ${await settle(pool)}`);
       report.connections = await connectionsPhase(opts, secret, a, guests, workload, progress);
       await sleep(1000);
     }

@@ -111,6 +111,31 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
       await ten[0].closed;
       await eventually(async () => (await handshakeStatus(t.wsUrl, ['bellhop.v1', `bearer.${g.accessToken}`])) === 101, 5_000, 'a free slot');
     });
+
+    it('admits exactly 10 sockets of one subject from a burst that shares round trips, and forgets them all on close', async () => {
+      const g = await newGuest();
+      const others = await Promise.all(Array.from({ length: 3 }, () => newGuest()));
+      // Handshakes arriving together are registered in shared batches: the cap must hold inside a batch too.
+      const burst = await Promise.allSettled([
+        ...Array.from({ length: 25 }, () => connect(t.wsUrl, g.accessToken)),
+        ...others.map((o) => connect(t.wsUrl, o.accessToken)),
+      ]);
+      const opened = burst.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      sockets.push(...opened);
+      const refused = burst.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      expect(opened).toHaveLength(13);
+      expect(refused).toHaveLength(15);
+      expect(refused.every((e) => e instanceof HandshakeRefused && e.status === 429)).toBe(true);
+      const ready = await Promise.all(opened.map((s) => s.waitFor('session.ready')));
+      expect(ready.filter((f) => f.data.conversations[0]?.id === g.conversationId)).toHaveLength(10);
+      const rows = async () =>
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM realtime_sockets WHERE subject_id = ANY($1::uuid[])', [[g.guest.id, ...others.map((o) => o.guest.id)]]))
+          .rows[0].n;
+      expect(await rows()).toBe(13);
+      for (const s of opened) s.close();
+      await Promise.all(opened.map((s) => s.closed));
+      await eventually(async () => (await rows()) === 0, 5_000, 'every socket row deleted');
+    });
   });
 
   describe('malformed frames get error frames, never a close, and store nothing', () => {

@@ -2,14 +2,17 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { Limits } from '@bellhop/protocol';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
+import { Batcher } from '../../common/batcher.js';
 import { LOGGER } from '../../common/logger.js';
 import { encode } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { PgEventBus } from './pg-event-bus.js';
-import { RealtimeRepository, type OpenResult, type SocketRow } from './realtime.repository.js';
+import { RealtimeRepository, type OpenRequest, type OpenResult, type SocketRow } from './realtime.repository.js';
 
 /** How often this instance proves it is alive and re-checks presence. */
 const HEARTBEAT_MS = 2_000;
+/** Handshakes and closes arriving together share a round trip: at most this many at once, each of so many sockets. */
+const BATCHING = { concurrency: 2, max: 64 };
 
 /**
  * Socket counts and staff presence across instances. Each instance registers its sockets in
@@ -26,6 +29,11 @@ export class ClusterService implements OnApplicationBootstrap {
   private stopped = false;
   /** Closed sockets whose row could not be deleted at once: the heartbeat retries. */
   private readonly released = new Set<string>();
+  private readonly opens = new Batcher<OpenRequest, OpenResult>((requests) => this.repo.open(this.bus.instanceId, requests, Limits.socketsPerSubject), BATCHING);
+  private readonly releases = new Batcher<string, void>(async (ids) => {
+    await this.repo.release(ids);
+    return ids.map(() => undefined);
+  }, BATCHING);
   private beating = false;
 
   constructor(
@@ -44,13 +52,14 @@ export class ClusterService implements OnApplicationBootstrap {
     await this.beat();
   }
 
-  /** The handshake's database round trip (see RealtimeRepository.open). */
+  /** The handshake's database round trip (see RealtimeRepository.open), shared by the handshakes arriving together. */
   open(socketId: string, claims: { sid: string; sub: string; aud: 'staff' | 'guest' }): Promise<OpenResult> {
-    return this.repo.open(this.bus.instanceId, socketId, claims, Limits.socketsPerSubject);
+    return this.opens.call({ socketId, claims });
   }
 
+  /** Forgets a closed socket; a row that cannot be deleted now is deleted by the next heartbeat. */
   release(socketId: string): void {
-    this.repo.release(socketId).catch(() => this.released.add(socketId));
+    this.releases.call(socketId).catch(() => this.released.add(socketId));
   }
 
   /** The number of distinct staff members with an open socket anywhere. */

@@ -19,7 +19,13 @@ export interface OpenResult {
   staffReadSeq: number;
 }
 
+export interface OpenRequest {
+  socketId: string;
+  claims: { sid: string; sub: string; aud: 'staff' | 'guest' };
+}
+
 interface OpenRow {
+  o_ord: number;
   o_subject_type: SessionPrincipalRow['subject_type'] | null;
   o_subject_id: string | null;
   o_ended: boolean | null;
@@ -34,6 +40,25 @@ interface OpenRow {
   o_registered: boolean;
   o_last_seq: number | null;
   o_staff_read_seq: number | null;
+}
+
+function toOpenResult(r: OpenRow): OpenResult {
+  const principal: SessionPrincipalRow | undefined =
+    r.o_subject_type === null
+      ? undefined
+      : {
+          subject_type: r.o_subject_type,
+          subject_id: r.o_subject_id!,
+          ended: r.o_ended!,
+          role: r.o_role,
+          display_name: r.o_display_name,
+          disabled: r.o_disabled,
+          stay_status: r.o_stay_status,
+          guest_name: r.o_guest_name,
+          room_number: r.o_room_number,
+          conversation_id: r.o_conversation_id,
+        };
+  return { principal, ok: r.o_ok, registered: r.o_registered, lastSeq: r.o_last_seq ?? 0, staffReadSeq: r.o_staff_read_seq ?? 0 };
 }
 
 export interface SocketRow {
@@ -52,38 +77,35 @@ export class RealtimeRepository {
   }
 
   /**
-   * The database side of a WebSocket handshake, in one round trip (the function
-   * bellhop_open_socket): reads the token's session with its subject, and registers the socket
-   * unless the session cannot open one or the subject already has `max` open on live instances.
-   * For a guest, also answers its conversation's last seq and how far staff have read.
+   * The database side of WebSocket handshakes, one round trip for all of them (the function
+   * bellhop_open_sockets): for each, reads the token's session with its subject, and registers
+   * the socket unless the session cannot open one or the subject already has `max` open on live
+   * instances. For a guest, also answers its conversation's last seq and how far staff have read.
+   * One result per request, in order.
    */
-  async open(instanceId: string, socketId: string, claims: { sid: string; sub: string; aud: 'staff' | 'guest' }, max: number): Promise<OpenResult> {
+  async open(instanceId: string, requests: OpenRequest[], max: number): Promise<OpenResult[]> {
     const { rows } = await this.pool.query<OpenRow>({
-      name: 'bh_open_socket',
-      text: 'SELECT * FROM bellhop_open_socket($1, $2, $3, $4, $5, $6, $7)',
-      values: [instanceId, socketId, claims.sid, claims.aud === 'staff' ? 'staff' : 'guest', claims.sub, Math.floor(max), INSTANCE_TTL_SECONDS],
+      name: 'bh_open_sockets',
+      text: 'SELECT * FROM bellhop_open_sockets($1, $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6, $7)',
+      values: [
+        instanceId,
+        requests.map((r) => r.socketId),
+        requests.map((r) => r.claims.sid),
+        requests.map((r) => (r.claims.aud === 'staff' ? 'staff' : 'guest')),
+        requests.map((r) => r.claims.sub),
+        Math.floor(max),
+        INSTANCE_TTL_SECONDS,
+      ],
     });
-    const r = rows[0];
-    const principal: SessionPrincipalRow | undefined =
-      r.o_subject_type === null
-        ? undefined
-        : {
-            subject_type: r.o_subject_type,
-            subject_id: r.o_subject_id!,
-            ended: r.o_ended!,
-            role: r.o_role,
-            display_name: r.o_display_name,
-            disabled: r.o_disabled,
-            stay_status: r.o_stay_status,
-            guest_name: r.o_guest_name,
-            room_number: r.o_room_number,
-            conversation_id: r.o_conversation_id,
-          };
-    return { principal, ok: r.o_ok, registered: r.o_registered, lastSeq: r.o_last_seq ?? 0, staffReadSeq: r.o_staff_read_seq ?? 0 };
+    const out: OpenResult[] = new Array<OpenResult>(requests.length);
+    for (const r of rows) out[r.o_ord - 1] = toOpenResult(r);
+    for (let i = 0; i < out.length; i++) if (!out[i]) throw new Error(`bellhop_open_sockets answered no row for request ${i + 1}`);
+    return out;
   }
 
-  async release(socketId: string): Promise<void> {
-    await this.pool.query('DELETE FROM realtime_sockets WHERE id = $1', [socketId]);
+  /** Removes closed sockets' rows, in one statement. */
+  async release(socketIds: string[]): Promise<void> {
+    await this.pool.query({ name: 'bh_release_sockets', text: 'DELETE FROM realtime_sockets WHERE id = ANY($1::uuid[])', values: [socketIds] });
   }
 
   /**
