@@ -14,7 +14,9 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
   let agent: StaffLogin;
   let guestA: GuestLogin;
   let guestB: GuestLogin;
-  let bystander: TestSocket;
+  /** Long-lived sockets of an unrelated guest, taking turns: one socket's send bucket (burst 20) would run dry over this file's checks. */
+  let bystanders: TestSocket[] = [];
+  let checks = 0;
   const sockets: TestSocket[] = [];
   const open = async (token: string) => {
     const s = await connect(t.wsUrl, token);
@@ -27,6 +29,7 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
 
   /** The server keeps serving everyone else: an unrelated client still gets answers and acks. */
   const stillServing = async () => {
+    const bystander = bystanders[checks++ % bystanders.length];
     await bystander.ping();
     const id = bystander.sendMessage(bystanderConversation, 'still here');
     await bystander.waitFor('message.ack', (d) => d.clientMsgId === id);
@@ -42,14 +45,14 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
     guestB = await newGuest();
     const c = await newGuest();
     bystanderConversation = c.conversationId;
-    bystander = await connect(t.wsUrl, c.accessToken);
+    bystanders = await Promise.all(Array.from({ length: 4 }, () => connect(t.wsUrl, c.accessToken)));
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
     await stillServing();
   });
   afterAll(async () => {
-    bystander?.close();
+    for (const b of bystanders) b.close();
     await t?.close();
     await db?.drop();
   });
