@@ -60,6 +60,8 @@ describe('conversations: inbox, status, search, transcript', () => {
     const ids = all.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids[0]).toBe(guests[0].conversationId);
+    // Without messages, activity is the creation: the later stay comes first.
+    expect(ids.indexOf(guests[2].conversationId)).toBeLessThan(ids.indexOf(guests[1].conversationId));
     for (const g of guests) expect(ids).toContain(g.conversationId);
     expect(all[0]).toMatchObject({ stay: { id: guests[0].stayId, roomNumber: guests[0].roomNumber, guestName: 'Ada', status: 'active' }, status: 'open', assigneeId: null, lastSeq: 2, unread: 1, lastMessage: { body: 'two', seq: 2 } });
     const forAdmin = await request<ConversationPage>('GET', `${t.baseUrl}/api/conversations`, { token: admin.accessToken });

@@ -82,8 +82,8 @@ export class AuthService {
   }
 
   /**
-   * The actor of a verified token, given its session as read from the database (see
-   * `sessionPrincipalSql`); throws unauthorized for an ended session, a disabled staff member or a
+   * The actor of a verified token, given its session as read from the database (the view
+   * `session_principals`); throws unauthorized for an ended session, a disabled staff member or a
    * checked-out stay.
    */
   actorFromPrincipal(claims: AccessClaims, p: SessionPrincipalRow | undefined): { actor: Actor; expiresAt: number } {

@@ -53,7 +53,7 @@ export class ClusterService implements OnApplicationBootstrap {
   }
 
   /** The handshake's database round trip (see RealtimeRepository.open), shared by the handshakes arriving together. */
-  open(socketId: string, claims: { sid: string; sub: string; aud: 'staff' | 'guest' }): Promise<OpenResult> {
+  open(socketId: string, claims: OpenRequest['claims']): Promise<OpenResult> {
     return this.opens.call({ socketId, claims });
   }
 
