@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import { poolOf } from '../src/common/sql.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { MessagesRepository, type SendRequest } from '../src/modules/messages/messages.repository.js';
 import { listenToBus, type BusListener } from './support/bus.js';
@@ -167,5 +169,48 @@ describe('the group commit of a batch of sends', () => {
     expect(bus.events.filter((e) => e.type === 'conversation.changed')).toEqual([{ type: 'conversation.changed', conversationId: a.conversationId }]);
     const cursor = await db.query<{ reader_type: string; seq: number }>('SELECT reader_type, seq FROM read_cursors WHERE conversation_id = $1', [b.conversationId]);
     expect(cursor.rows).toEqual([{ reader_type: 'staff', seq: 1 }]);
+  });
+
+  it('finds each request by key, also with plans made while the messages table was nearly empty', async () => {
+    const a = await stay();
+    const b = await stay();
+    await db.query('ANALYZE messages');
+    // One pooled connection, so the function's plans are made on the first call below and kept.
+    const single = new DataSource({ ...dataSourceOptions(db.url), extra: { ...dataSourceOptions(db.url).extra, max: 1 } });
+    await single.initialize();
+    const plans: string[] = [];
+    const onNotice = (n: pg.NoticeMessage) => plans.push(n.message ?? '');
+    const client = await poolOf(single).connect();
+    try {
+      client.on('notice', onNotice);
+      await client.query("LOAD 'auto_explain'");
+      await client.query("SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = 'notice'");
+      client.release();
+      const one = new MessagesRepository(single);
+      const first = guestSend(a, 'planned now');
+      expect((await one.commitBatch([first]))[0].kind).toBe('stored');
+
+      // The table grows after the plans were made.
+      await db.query(
+        `INSERT INTO messages (conversation_id, seq, client_msg_id, sender_type, sender_id, sender_name, body)
+         SELECT $1, g, gen_random_uuid(), 'guest', $2, 'Ana', 'filler' FROM generate_series(1, 3000) g`,
+        [b.conversationId, b.stayId],
+      );
+      await db.query('UPDATE conversations SET last_seq = 3000 WHERE id = $1', [b.conversationId]);
+      plans.length = 0;
+      const outcomes = await one.commitBatch([{ ...first, body: 'a retry' }, guestSend(a, 'next'), guestSend(b, 'after the filler')]);
+      expect(outcomes.map((o) => (o.kind === 'stored' || o.kind === 'duplicate' ? `${o.kind} ${o.message.seq}` : o.kind))).toEqual(['duplicate 1', 'stored 2', 'stored 3001']);
+
+      const executed = plans.join('\n');
+      expect(executed).toMatch(/Query Text: WITH req AS/);
+      // An earlier message under a clientMsgId: looked up per request through the unique index...
+      expect(executed).toMatch(/Index Cond: \(\(conversation_id = \w+\.cid\) AND \(client_msg_id = \w+\.cmid\)\)/);
+      // ...and no table read whole, whatever its size.
+      expect(executed).not.toMatch(/Seq Scan on (messages|conversations|stays)\b/);
+      expect(executed).not.toMatch(/Materialize/);
+    } finally {
+      client.off('notice', onNotice);
+      await single.destroy();
+    }
   });
 });
