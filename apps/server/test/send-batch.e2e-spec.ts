@@ -119,6 +119,19 @@ describe('the group commit of a batch of sends', () => {
     expect(items).toEqual(stored.map((m, i) => ({ message: m, id: m.id, conversationId: m.conversationId, seq: m.seq, ...(i === 0 ? { origin: 'socket-1' } : {}) })));
   });
 
+  it('carries any text through the notification exactly as stored', async () => {
+    const a = await stay();
+    const body = 'He said "hi" \\ then\nleft\ttabbed \u2028 – 你好 😀 </script> \u0001';
+    const name = 'Zoë "Z" O\'Neil';
+    const outcomes = await repo.commitBatch([{ ...guestSend(a, body), sender: { type: 'guest', id: a.stayId, name } }, guestSend(a, 'plain', undefined, 'socket-\\"x"')]);
+    await bus.flush();
+    const items = bus.events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
+    expect(items).toEqual(
+      outcomes.map((o, i) => (o.kind === 'stored' ? { message: o.message, id: o.message.id, conversationId: a.conversationId, seq: o.message.seq, ...(i === 1 ? { origin: 'socket-\\"x"' } : {}) } : null)),
+    );
+    expect(items[0].message).toMatchObject({ body, sender: { name } });
+  });
+
   it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
     const out = await stay('checked_out');
     const outcomes = await repo.commitBatch([guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);

@@ -41,7 +41,7 @@ export class SendBatchPlans1764100008000 implements MigrationInterface {
         v_reopened uuid[];
         v_items text[];
         v_item text;
-        v_part text := '';
+        v_part text[] := '{}';
         v_len integer := 0;
         v_cid uuid;
       BEGIN
@@ -118,34 +118,36 @@ export class SendBatchPlans1764100008000 implements MigrationInterface {
           ON CONFLICT (conversation_id, reader_type, reader_id)
           DO UPDATE SET seq = GREATEST(read_cursors.seq, EXCLUDED.seq), updated_at = EXCLUDED.updated_at;
 
+          -- Each item spelled out as text (every string through to_json), its bare form only for a
+          -- message too large to travel: cheaper than building and stripping json values.
           SELECT array_agg(
-                   CASE WHEN octet_length(i.whole) <= 7600 THEN i.whole ELSE i.bare END ORDER BY i.ord)
+                   CASE WHEN octet_length(i.whole) <= 7600 THEN i.whole
+                        ELSE concat('{"id":"', i.mid, '","conversationId":"', i.cid, '","seq":', i.seq, i.origin, '}') END
+                   ORDER BY i.ord)
             INTO v_items
             FROM (
-              SELECT u.ord,
-                     json_strip_nulls(json_build_object(
-                       'message', json_build_object(
-                         'id', u.mid, 'conversationId', u.cid, 'seq', u.seq, 'clientMsgId', u.cmid,
-                         'sender', json_build_object('type', u.stype, 'id', coalesce(u.sid::text, ''), 'name', u.sname),
-                         'body', u.body, 'createdAt', v_now_text),
-                       'id', u.mid, 'conversationId', u.cid, 'seq', u.seq, 'origin', u.origin))::text AS whole,
-                     json_strip_nulls(json_build_object(
-                       'id', u.mid, 'conversationId', u.cid, 'seq', u.seq, 'origin', u.origin))::text AS bare
+              SELECT u.ord, u.mid, u.cid, u.seq, ',"origin":' || to_json(u.origin)::text AS origin,
+                     concat('{"message":{"id":"', u.mid, '","conversationId":"', u.cid, '","seq":', u.seq,
+                            ',"clientMsgId":"', u.cmid, '","sender":{"type":', to_json(u.stype), ',"id":"', u.sid,
+                            '","name":', to_json(u.sname), '},"body":', to_json(u.body), ',"createdAt":"', v_now_text,
+                            '"},"id":"', u.mid, '","conversationId":"', u.cid, '","seq":', u.seq,
+                            ',"origin":' || to_json(u.origin)::text, '}') AS whole
                 FROM unnest(p_conv, p_cmid, v_mid, v_seq, v_stype, v_sid, v_sname, v_body, p_origin, v_out)
                   WITH ORDINALITY AS u(cid, cmid, mid, seq, stype, sid, sname, body, origin, outcome, ord)
                WHERE u.outcome = 'stored'
             ) i;
 
+          -- Notifications of at most 7,600 bytes, items in order, joined once per notification.
           FOREACH v_item IN ARRAY v_items LOOP
             IF v_len > 0 AND v_len + octet_length(v_item) + 1 > 7600 - 40 THEN
-              PERFORM pg_notify(p_channel, '{"type":"messages.committed","items":[' || v_part || ']}');
-              v_part := '';
+              PERFORM pg_notify(p_channel, '{"type":"messages.committed","items":[' || array_to_string(v_part, ',') || ']}');
+              v_part := '{}';
               v_len := 0;
             END IF;
-            v_part := CASE WHEN v_len = 0 THEN v_item ELSE v_part || ',' || v_item END;
+            v_part := array_append(v_part, v_item);
             v_len := v_len + octet_length(v_item) + 1;
           END LOOP;
-          PERFORM pg_notify(p_channel, '{"type":"messages.committed","items":[' || v_part || ']}');
+          PERFORM pg_notify(p_channel, '{"type":"messages.committed","items":[' || array_to_string(v_part, ',') || ']}');
 
           FOREACH v_cid IN ARRAY coalesce(v_reopened, '{}') LOOP
             PERFORM pg_notify(p_channel, json_build_object('type', 'conversation.changed', 'conversationId', v_cid)::text);
