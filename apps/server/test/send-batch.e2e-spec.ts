@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../src/common/sql.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
@@ -192,7 +191,7 @@ describe('the group commit of a batch of sends', () => {
     const single = new DataSource({ ...dataSourceOptions(db.url), extra: { ...dataSourceOptions(db.url).extra, max: 1 } });
     await single.initialize();
     const plans: string[] = [];
-    const onNotice = (n: pg.NoticeMessage) => plans.push(n.message ?? '');
+    const onNotice = (n: { message?: string }) => plans.push(n.message ?? '');
     const client = await poolOf(single).connect();
     try {
       client.on('notice', onNotice);
