@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { ConversationSummary, Message } from '@bellhop/protocol';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { MESSAGE_COLUMNS, toMessage, type MessageRow } from '../messages/message.mapper.js';
+import { isoTime, MESSAGE_COLUMNS, toMessage, type MessageRow } from '../messages/message.mapper.js';
 import { poolOf } from '../../common/sql.js';
 
 interface SummaryRow {
@@ -28,7 +28,7 @@ interface SummaryRow {
   lm_sender_id: string | null;
   lm_sender_name: string | null;
   lm_body: string | null;
-  lm_created_at: Date | null;
+  lm_created_at: string | null;
 }
 
 /** A summary and its keyset position in the activity order. */
@@ -50,7 +50,7 @@ const SUMMARY_SELECT = `
          coalesce((SELECT gr.seq FROM read_cursors gr
                    WHERE gr.conversation_id = c.id AND gr.reader_type = 'guest' AND gr.reader_id = c.stay_id), 0) AS guest_read_seq,
          lm.id AS lm_id, lm.seq AS lm_seq, lm.client_msg_id AS lm_client_msg_id, lm.sender_type AS lm_sender_type,
-         lm.sender_id AS lm_sender_id, lm.sender_name AS lm_sender_name, lm.body AS lm_body, lm.created_at AS lm_created_at
+         lm.sender_id AS lm_sender_id, lm.sender_name AS lm_sender_name, lm.body AS lm_body, ${isoTime('lm.created_at')} AS lm_created_at
   FROM conversations c
   JOIN stays s ON s.id = c.stay_id
   LEFT JOIN messages lm ON lm.id = c.last_message_id`;
