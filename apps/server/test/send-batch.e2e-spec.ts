@@ -131,6 +131,17 @@ describe('the group commit of a batch of sends', () => {
     expect(items[0].message).toMatchObject({ body, sender: { name } });
   });
 
+  it('indexes each body for search as it is stored, with no pending list for a later send to merge', async () => {
+    // A pending list is merged by whichever insert finds it full: a send batch would wait for it.
+    const options = await db.query<{ reloptions: string[] | null }>("SELECT reloptions FROM pg_class WHERE relname = 'messages_body_tsv_idx'");
+    expect(options.rows[0].reloptions).toContain('fastupdate=off');
+    const a = await stay();
+    const word = `w${randomUUID().slice(0, 8)}`;
+    const [stored] = await repo.commitBatch([guestSend(a, `looking for ${word} please`)]);
+    const found = await db.query<{ id: string }>("SELECT id FROM messages WHERE body_tsv @@ plainto_tsquery('simple', $1)", [word]);
+    expect(found.rows.map((r) => r.id)).toEqual([stored.kind === 'stored' ? stored.message.id : 'not stored']);
+  });
+
   it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
     const out = await stay('checked_out');
     const outcomes = await repo.commitBatch([guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);
