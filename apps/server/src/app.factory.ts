@@ -20,7 +20,8 @@ export async function createApp(config: AppConfig, logger: Logger, databaseUrl: 
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   app.disable('x-powered-by');
-  // API answers are never revalidated: no SHA-1 of every body (the web app's files keep theirs).
+  // API answers are never revalidated: no SHA-1 of every body. index.html is revalidated by its
+  // Last-Modified; the hashed assets keep their ETags (express.static).
   app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: Limits.httpBodyMaxBytes });
