@@ -14,6 +14,11 @@ import { SendBatchFunction1764100004000 } from './1764100004000-SendBatchFunctio
  * message under its clientMsgId) written as a keyed subquery per request, and sequential scans,
  * hash and merge joins ruled out: every statement here reads a batch's own rows by key, whatever
  * the statistics say.
+ *
+ * Its notification items are also written out as text (every string through `to_json`) instead of
+ * built as json values and stripped of nulls, the bare form of an item only when the whole one is
+ * too large, and each notification's items joined once: a fifth of the function's time for a batch
+ * of 200 before. The payloads are the same JSON.
  */
 export class SendBatchPlans1764100008000 implements MigrationInterface {
   name = 'SendBatchPlans1764100008000';
