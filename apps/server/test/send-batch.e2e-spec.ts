@@ -199,7 +199,8 @@ describe('the group commit of a batch of sends', () => {
     const b = await stay();
     await db.query('ANALYZE messages');
     // One pooled connection, so the function's plans are made on the first call below and kept.
-    const single = new DataSource({ ...dataSourceOptions(db.url), extra: { ...dataSourceOptions(db.url).extra, max: 1 } });
+    const options = dataSourceOptions(db.url);
+    const single = new DataSource({ ...options, extra: { ...options.extra, max: 1 } });
     await single.initialize();
     const plans: string[] = [];
     const onNotice = (n: { message?: string }) => plans.push(n.message ?? '');
