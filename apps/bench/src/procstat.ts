@@ -65,7 +65,8 @@ export function withDescendants(roots: number[]): number[] {
 
 /**
  * CPU of a group of processes. Processes that appear later (new backends) are picked up on each
- * sample; a process that exits between samples takes its last interval with it (small error).
+ * sample, with all their CPU; a process that exits between samples takes its last interval with
+ * it (small error).
  */
 export class CpuMeter {
   private last = new Map<number, number>();
@@ -84,7 +85,8 @@ export class CpuMeter {
     const now = this.read();
     const at = performance.now();
     let ticks = 0;
-    for (const [pid, t] of now) ticks += t - (this.last.get(pid) ?? t);
+    // A process not seen at the previous sample started since: all of its CPU falls in this interval.
+    for (const [pid, t] of now) ticks += t - (this.last.get(pid) ?? 0);
     const seconds = (at - this.lastAt) / 1000;
     this.last = now;
     this.lastAt = at;
