@@ -3,7 +3,7 @@ import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson 
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
-import { connect, type TestSocket } from './support/ws.js';
+import { connect, eventually, type TestSocket } from './support/ws.js';
 
 describe('conversations: inbox, status, search, transcript', () => {
   let db: TestDatabase;
@@ -125,6 +125,22 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect((await request('GET', `${t.baseUrl}/api/search?q=x`, { token: agent.accessToken })).status).toBe(400);
     expect((await request('GET', `${t.baseUrl}/api/search?q=${word}&limit=101`, { token: agent.accessToken })).status).toBe(400);
     expect((await request('GET', `${t.baseUrl}/api/search?q=${word}`, { token: g2.accessToken })).status).toBe(403);
+  });
+
+  it('merges the search index pending list in bulk shortly after messages are stored', async () => {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+    const pending = async () =>
+      Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
+    const g = await newGuest();
+    const s = await open(g.accessToken);
+    const word = `heron${Date.now().toString(36)}`;
+    const said = [];
+    for (let i = 0; i < 5; i++) said.push(await say(s, g.conversationId, `${word} number ${i}`));
+    // Found at once, wherever its entry is...
+    const hits = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}`, { token: agent.accessToken });
+    expect(hits.body.items.map((i) => i.message.id)).toEqual(said.map((m) => m.id).reverse());
+    // ...and merged into the index proper by the server, not left for autovacuum.
+    await eventually(async () => (await pending()) === 0, 5_000, 'an empty pending list');
   });
 
   it('exports a transcript as txt or json for staff and for the guest of that stay', async () => {

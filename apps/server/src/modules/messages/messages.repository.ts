@@ -58,6 +58,15 @@ export class MessagesRepository {
   }
 
   /**
+   * Moves the full-text index's pending entries into the index proper, in bulk
+   * (see SearchIndexCleaner). Answers how many pending-list pages it freed.
+   */
+  async mergeSearchIndexPendingList(): Promise<number> {
+    const { rows } = await this.pool.query<{ pages: string }>(`SELECT gin_clean_pending_list('messages_body_tsv_idx'::regclass) AS pages`);
+    return Number(rows[0].pages);
+  }
+
+  /**
    * Stores a batch of sends in one transaction and answers each in request order: stored (with
    * its seq), a duplicate of what is already stored under that clientMsgId (a retry, or a repeat
    * within the batch), not_found, or forbidden (the stay is checked out). Committed messages reach

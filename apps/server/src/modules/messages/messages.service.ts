@@ -9,6 +9,7 @@ import { ConversationsService } from '../conversations/conversations.service.js'
 import { MetricsService } from '../health/metrics.service.js';
 import { MessagesException } from './messages.exception.js';
 import { DuplicateRaceError, MessagesRepository, type SendOutcome, type SendRequest } from './messages.repository.js';
+import { SearchIndexCleaner } from './search-index.cleaner.js';
 
 /** Group commit: with a transaction slot free, a send waits at most this long for others to share its transaction... */
 export const BATCH_WINDOW_MS = 2;
@@ -52,6 +53,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly repo: MessagesRepository,
     private readonly conversations: ConversationsService,
     private readonly metrics: MetricsService,
+    private readonly searchIndex: SearchIndexCleaner,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'messages' });
@@ -177,6 +179,7 @@ export class MessagesService implements BeforeApplicationShutdown {
       for (const p of batch) p.reject(unavailable ? MessagesException.unavailable() : MessagesException.internal());
       return;
     }
+    if (outcomes.some((o) => o.kind === 'stored')) this.searchIndex.noteStored();
     const now = performance.now();
     batch.forEach((p, i) => {
       const outcome = outcomes![i];

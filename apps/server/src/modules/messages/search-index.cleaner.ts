@@ -1,0 +1,73 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../../common/app-exception.js';
+import { LOGGER } from '../../common/logger.js';
+import { MessagesRepository } from './messages.repository.js';
+
+/** How often the search index's pending list is merged while messages arrive (ms). A provider, so a test may change it. */
+export const SEARCH_INDEX_CLEAN_INTERVAL_MS = Symbol('SEARCH_INDEX_CLEAN_INTERVAL_MS');
+export const DEFAULT_SEARCH_INDEX_CLEAN_INTERVAL_MS = 250;
+
+/**
+ * New messages enter the full-text index through its pending list (GIN `fastupdate`), which a
+ * search reads as well, so a message is found as soon as it is committed. This merges the list
+ * into the index in bulk, from its own connection, every quarter of a second while messages are
+ * being stored: merging in bulk costs a small part of indexing each message as it is stored, and
+ * the list never grows to the size at which a send would have to merge it itself.
+ * Several instances may run it at once (PostgreSQL lets one merge at a time).
+ */
+@Injectable()
+export class SearchIndexCleaner implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** Messages were stored since the last merge began. */
+  private dirty = false;
+
+  constructor(
+    private readonly repo: MessagesRepository,
+    @Inject(SEARCH_INDEX_CLEAN_INTERVAL_MS) private readonly intervalMs: number,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.logger = logger.child({ component: 'search-index' });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.clean(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Called after a commit that stored messages. */
+  noteStored(): void {
+    this.dirty = true;
+  }
+
+  /** Merges the pending list if messages were stored since the last merge (one merge at a time). */
+  clean(): Promise<void> {
+    if (!this.dirty || this.running) return this.running ?? Promise.resolve();
+    this.dirty = false;
+    this.running = (async () => {
+      try {
+        await this.repo.mergeSearchIndexPendingList();
+      } catch (err) {
+        const e = err as { code?: string; message?: string };
+        if (e.code === '42501') {
+          // The database role does not own the index: autovacuum and the sends keep merging it.
+          clearInterval(this.timer);
+          this.logger.warn('the search index is merged by autovacuum only: the database role does not own messages_body_tsv_idx');
+        } else if (!isDatabaseUnavailable(err)) {
+          this.logger.warn({ err: { code: e.code, message: e.message } }, 'could not merge the search index pending list');
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+}
