@@ -136,7 +136,7 @@ describe('conversations: inbox, status, search, transcript', () => {
     const word = `heron${Date.now().toString(36)}`;
     const said = [];
     for (let i = 0; i < 5; i++) said.push(await say(s, g.conversationId, `${word} number ${i}`));
-    // Found at once, wherever its entry is...
+    // Found at once (send-batch spec: from the pending list, through the index)...
     const hits = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}`, { token: agent.accessToken });
     expect(hits.body.items.map((i) => i.message.id)).toEqual(said.map((m) => m.id).reverse());
     // ...and merged into the index proper by the server, not left for autovacuum.

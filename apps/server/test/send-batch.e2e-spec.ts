@@ -137,8 +137,15 @@ describe('the group commit of a batch of sends', () => {
     await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
     const pending = async () =>
       Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
-    const search = async (word: string) =>
-      (await db.query<{ id: string }>("SELECT id FROM messages WHERE body_tsv @@ plainto_tsquery('simple', $1)", [word])).rows.map((r) => r.id);
+    // Through the index, not by reading the few rows of the table: with sequential scans ruled out.
+    const search = (word: string) =>
+      ds.transaction(async (m) => {
+        await m.query('SET LOCAL enable_seqscan = off');
+        const sql = "SELECT id FROM messages WHERE body_tsv @@ plainto_tsquery('simple', $1)";
+        const plan = (await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${sql}`, [word])).map((r) => r['QUERY PLAN']).join('\n');
+        expect(plan).toContain('Bitmap Index Scan on messages_body_tsv_idx');
+        return (await m.query<{ id: string }[]>(sql, [word])).map((r) => r.id);
+      });
     await repo.mergeSearchIndexPendingList();
     expect(await pending()).toBe(0);
 
@@ -152,6 +159,18 @@ describe('the group commit of a batch of sends', () => {
     expect(await repo.mergeSearchIndexPendingList()).toBeGreaterThan(0);
     expect(await pending()).toBe(0);
     expect(await search(word)).toEqual([id]);
+    expect(await repo.mergeSearchIndexPendingList()).toBe(0);
+
+    // While another instance merges, this one skips its turn instead of waiting.
+    const other = await poolOf(ds).connect();
+    try {
+      await other.query('BEGIN');
+      await other.query("SELECT pg_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))");
+      expect(await repo.mergeSearchIndexPendingList()).toBeNull();
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
     expect(await repo.mergeSearchIndexPendingList()).toBe(0);
   });
 

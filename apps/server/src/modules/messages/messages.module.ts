@@ -3,7 +3,7 @@ import { ConversationsModule } from '../conversations/conversations.module.js';
 import { MessagesController } from './messages.controller.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
-import { DEFAULT_SEARCH_INDEX_CLEAN_INTERVAL_MS, SEARCH_INDEX_CLEAN_INTERVAL_MS, SearchIndexCleaner } from './search-index.cleaner.js';
+import { DEFAULT_SEARCH_INDEX_INTERVAL_MS, SEARCH_INDEX_INTERVAL_MS, SearchIndexJobs } from './search-index.jobs.js';
 
 /** The durable, idempotent, ordered send (group commit) and history pages. */
 @Module({
@@ -12,8 +12,8 @@ import { DEFAULT_SEARCH_INDEX_CLEAN_INTERVAL_MS, SEARCH_INDEX_CLEAN_INTERVAL_MS,
   providers: [
     MessagesRepository,
     MessagesService,
-    SearchIndexCleaner,
-    { provide: SEARCH_INDEX_CLEAN_INTERVAL_MS, useValue: DEFAULT_SEARCH_INDEX_CLEAN_INTERVAL_MS },
+    SearchIndexJobs,
+    { provide: SEARCH_INDEX_INTERVAL_MS, useValue: DEFAULT_SEARCH_INDEX_INTERVAL_MS },
   ],
   exports: [MessagesService],
 })

@@ -58,12 +58,16 @@ export class MessagesRepository {
   }
 
   /**
-   * Moves the full-text index's pending entries into the index proper, in bulk
-   * (see SearchIndexCleaner). Answers how many pending-list pages it freed.
+   * Moves the full-text index's pending entries into the index proper, in bulk (see
+   * SearchIndexJobs). Answers how many pending-list pages it freed, or null when another
+   * connection holds the merge (PostgreSQL would make this one wait for it).
    */
-  async mergeSearchIndexPendingList(): Promise<number> {
-    const { rows } = await this.pool.query<{ pages: string }>(`SELECT gin_clean_pending_list('messages_body_tsv_idx'::regclass) AS pages`);
-    return Number(rows[0].pages);
+  async mergeSearchIndexPendingList(): Promise<number | null> {
+    const { rows } = await this.pool.query<{ pages: string | null }>(
+      `SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))
+                   THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass) END AS pages`,
+    );
+    return rows[0].pages === null ? null : Number(rows[0].pages);
   }
 
   /**

@@ -9,7 +9,7 @@ import { ConversationsService } from '../conversations/conversations.service.js'
 import { MetricsService } from '../health/metrics.service.js';
 import { MessagesException } from './messages.exception.js';
 import { DuplicateRaceError, MessagesRepository, type SendOutcome, type SendRequest } from './messages.repository.js';
-import { SearchIndexCleaner } from './search-index.cleaner.js';
+import { SearchIndexJobs } from './search-index.jobs.js';
 
 /** Group commit: with a transaction slot free, a send waits at most this long for others to share its transaction... */
 export const BATCH_WINDOW_MS = 2;
@@ -53,7 +53,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly repo: MessagesRepository,
     private readonly conversations: ConversationsService,
     private readonly metrics: MetricsService,
-    private readonly searchIndex: SearchIndexCleaner,
+    private readonly searchIndex: SearchIndexJobs,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'messages' });
