@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -36,8 +36,9 @@ describe('boot', () => {
 
   describe('the web app on the same port', () => {
     let web: TestApp;
+    let dist: string | undefined;
     beforeAll(async () => {
-      const dist = mkdtempSync(path.join(os.tmpdir(), 'bellhop-web-'));
+      dist = mkdtempSync(path.join(os.tmpdir(), 'bellhop-web-'));
       mkdirSync(path.join(dist, 'assets'));
       mkdirSync(path.join(dist, 'api'));
       writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>app</title>');
@@ -48,6 +49,7 @@ describe('boot', () => {
     });
     afterAll(async () => {
       await web?.close();
+      if (dist) rmSync(dist, { recursive: true, force: true });
     });
 
     it('serves hashed assets as immutable and every client route as the app, not cached', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Message } from '@bellhop/protocol';
@@ -69,9 +69,11 @@ describe('Postgres going away mid-conversation', () => {
   let embedded: EmbeddedPostgres;
   let t: TestApp | undefined;
   let port: number;
+  let dir: string | undefined;
   beforeAll(async () => {
     port = await freePort();
-    embedded = new EmbeddedPostgres({ dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'bellhop-outage-')), 'pg'), password: 'outage-password', port });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bellhop-outage-'));
+    embedded = new EmbeddedPostgres({ dataDir: path.join(dir, 'pg'), password: 'outage-password', port });
     const url = await embedded.start();
     const ds = new DataSource(dataSourceOptions(url));
     await ds.initialize();
@@ -82,6 +84,7 @@ describe('Postgres going away mid-conversation', () => {
   afterAll(async () => {
     await t?.close();
     await embedded?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('answers unavailable (never an ack) and 503 while it is down, and resumes without a restart', async () => {

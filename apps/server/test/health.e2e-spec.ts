@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -79,6 +79,7 @@ describe('readiness while the database is down', () => {
   afterAll(async () => {
     await t?.close();
     await pg?.stop();
+    if (dataDir) rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
   const ready = () => request(`GET`, `${t.baseUrl}/readyz`);

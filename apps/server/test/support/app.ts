@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,12 @@ export interface TestApp {
 /** Boots the real application in this process on a free port against `databaseUrl`. */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bellhop-app-'));
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: String(port),
     DATABASE_URL: databaseUrl,
-    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bellhop-app-')),
+    DATA_DIR: dataDir,
     JWT_SECRET: 'e2e-secret-that-is-long-enough-0123456789abcdef',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     ADMIN_USERNAME: ADMIN.username,
@@ -46,7 +47,10 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
     port,
     baseUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -89,12 +93,13 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let output = '';
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bellhop-proc-'));
   const child = spawn(process.execPath, [SERVER_MAIN], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       PORT: String(p),
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'bellhop-proc-')),
+      DATA_DIR: dataDir,
       JWT_SECRET: 'e2e-secret-that-is-long-enough-0123456789abcdef',
       PUBLIC_URL: `http://127.0.0.1:${p}`,
       ADMIN_USERNAME: ADMIN.username,
@@ -105,7 +110,10 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  child.once('exit', () => {
+    running.delete(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     // A test worker that exits abruptly still takes its servers with it.

@@ -31,6 +31,7 @@ export default async function globalSetup() {
     const embedded = new EmbeddedPostgres({ dataDir: path.join(dir, 'pg'), password: 'e2e-password' });
     adminUrl = await embedded.start();
     globalThis.__bellhopEmbedded = embedded;
+    globalThis.__bellhopEmbeddedDir = dir;
   }
   process.env.BELLHOP_E2E_ADMIN_URL = adminUrl;
   process.env.BELLHOP_E2E_PREFIX = RUN_PREFIX;

@@ -1,9 +1,11 @@
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 
 export default async function globalTeardown() {
   const embedded = globalThis.__bellhopEmbedded;
   if (embedded) {
     await embedded.stop();
+    rmSync(globalThis.__bellhopEmbeddedDir, { recursive: true, force: true });
     return;
   }
   const adminUrl = process.env.BELLHOP_E2E_ADMIN_URL;
