@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../src/common/sql.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
+import { createLogger } from '../src/common/logger.js';
 import { MessagesRepository, type SendRequest } from '../src/modules/messages/messages.repository.js';
+import { SearchIndexJobs } from '../src/modules/messages/search-index.jobs.js';
 import { listenToBus, type BusListener } from './support/bus.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
@@ -35,6 +37,12 @@ describe('the group commit of a batch of sends', () => {
     sender: { type: 'guest', id: s.stayId, name: 'Ana' },
     origin,
   });
+
+  /** Entries in the search index's pending list (read with pageinspect). */
+  const pending = async () => {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+    return Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -134,9 +142,6 @@ describe('the group commit of a batch of sends', () => {
   it('finds a body by search as soon as it is stored, from the index pending list, and after the bulk merge', async () => {
     const options = await db.query<{ reloptions: string[] | null }>("SELECT reloptions FROM pg_class WHERE relname = 'messages_body_tsv_idx'");
     expect(options.rows[0].reloptions).toContain('fastupdate=on');
-    await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
-    const pending = async () =>
-      Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
     // Through the index, not by reading the few rows of the table: with sequential scans ruled out.
     const search = (word: string) =>
       ds.transaction(async (m) => {
@@ -172,6 +177,36 @@ describe('the group commit of a batch of sends', () => {
       other.release();
     }
     expect(await repo.mergeSearchIndexPendingList()).toBe(0);
+  });
+
+  it('merges the pending list only after messages were stored, one merge at a time, and again after a skipped turn', async () => {
+    const jobs = new SearchIndexJobs(repo, 60_000, createLogger('silent'));
+    await repo.mergeSearchIndexPendingList();
+    const a = await stay();
+    await repo.commitBatch([guestSend(a, 'one'), guestSend(a, 'two')]);
+    await jobs.merge();
+    expect(await pending()).toBe(2); // not told of stored messages: nothing to do
+
+    jobs.noteStored();
+    const other = await poolOf(ds).connect();
+    try {
+      await other.query('BEGIN');
+      await other.query("SELECT pg_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))");
+      await jobs.merge();
+      expect(await pending()).toBe(2); // another instance merging: this turn is skipped...
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+    await jobs.merge();
+    expect(await pending()).toBe(0); // ...and the next one merges, with no new message
+
+    await repo.commitBatch([guestSend(a, 'three')]);
+    jobs.noteStored();
+    const first = jobs.merge();
+    expect(jobs.merge()).toBe(first);
+    await first;
+    expect(await pending()).toBe(0);
   });
 
   it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
