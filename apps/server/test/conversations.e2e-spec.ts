@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson } from '@bellhop/protocol';
 import { startTestApp, type TestApp } from './support/app.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
 import { connect, eventually, type TestSocket } from './support/ws.js';
 
@@ -128,9 +128,6 @@ describe('conversations: inbox, status, search, transcript', () => {
   });
 
   it('merges the search index pending list in bulk shortly after messages are stored', async () => {
-    await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
-    const pending = async () =>
-      Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
     const g = await newGuest();
     const s = await open(g.accessToken);
     const word = `heron${Date.now().toString(36)}`;
@@ -140,7 +137,7 @@ describe('conversations: inbox, status, search, transcript', () => {
     const hits = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}`, { token: agent.accessToken });
     expect(hits.body.items.map((i) => i.message.id)).toEqual(said.map((m) => m.id).reverse());
     // ...and merged into the index proper by the server, not left for autovacuum.
-    await eventually(async () => (await pending()) === 0, 5_000, 'an empty pending list');
+    await eventually(async () => (await searchIndexPending(db)) === 0, 5_000, 'an empty pending list');
   });
 
   it('exports a transcript as txt or json for staff and for the guest of that stay', async () => {

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { poolOf } from '../src/common/sql.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
 import { createLogger } from '../src/common/logger.js';
-import { MessagesRepository, type SendRequest } from '../src/modules/messages/messages.repository.js';
+import { MessagesRepository, SEARCH_INDEX_MERGE_LOCK, type SendRequest } from '../src/modules/messages/messages.repository.js';
 import { SearchIndexJobs } from '../src/modules/messages/search-index.jobs.js';
 import { listenToBus, type BusListener } from './support/bus.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 
 // The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
 // rows, conversations, read cursors and the bus notifications it sends.
@@ -38,11 +38,19 @@ describe('the group commit of a batch of sends', () => {
     origin,
   });
 
-  /** Entries in the search index's pending list (read with pageinspect). */
-  const pending = async () => {
-    await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
-    return Number((await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))")).rows[0].n);
-  };
+  const pending = () => searchIndexPending(db);
+  /** Runs `fn` while another connection (another instance) holds the search index merge. */
+  async function whileAnotherMerges(fn: () => Promise<void>): Promise<void> {
+    const other = await poolOf(ds).connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [SEARCH_INDEX_MERGE_LOCK]);
+      await fn();
+    } finally {
+      await other.query('ROLLBACK');
+      other.release();
+    }
+  }
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -167,15 +175,7 @@ describe('the group commit of a batch of sends', () => {
     expect(await repo.mergeSearchIndexPendingList()).toBe(0);
 
     // While another instance merges, this one skips its turn instead of waiting.
-    const other = await poolOf(ds).connect();
-    try {
-      await other.query('BEGIN');
-      await other.query("SELECT pg_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))");
-      expect(await repo.mergeSearchIndexPendingList()).toBeNull();
-    } finally {
-      await other.query('ROLLBACK');
-      other.release();
-    }
+    await whileAnotherMerges(async () => expect(await repo.mergeSearchIndexPendingList()).toBeNull());
     expect(await repo.mergeSearchIndexPendingList()).toBe(0);
   });
 
@@ -188,16 +188,10 @@ describe('the group commit of a batch of sends', () => {
     expect(await pending()).toBe(2); // not told of stored messages: nothing to do
 
     jobs.noteStored();
-    const other = await poolOf(ds).connect();
-    try {
-      await other.query('BEGIN');
-      await other.query("SELECT pg_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))");
+    await whileAnotherMerges(async () => {
       await jobs.merge();
       expect(await pending()).toBe(2); // another instance merging: this turn is skipped...
-    } finally {
-      await other.query('ROLLBACK');
-      other.release();
-    }
+    });
     await jobs.merge();
     expect(await pending()).toBe(0); // ...and the next one merges, with no new message
 

@@ -16,6 +16,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Entries waiting in the search index's pending list (read with pageinspect; needs a superuser). */
+export async function searchIndexPending(db: TestDatabase): Promise<number> {
+  await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
+  const { rows } = await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))");
+  return Number(rows[0].n);
+}
+
 /** A fresh database with the real migrations applied (a copy of the suite's template). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.BELLHOP_E2E_ADMIN_URL;

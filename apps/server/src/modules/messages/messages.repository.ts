@@ -45,6 +45,9 @@ interface SendBatchRow {
 
 const UNIQUE_CLIENT_MSG = 'messages_conversation_client_msg_key';
 
+/** Name of the transaction advisory lock held while one connection merges the search index. */
+export const SEARCH_INDEX_MERGE_LOCK = 'bellhop:search-index-merge';
+
 /** Thrown when another writer stored the same clientMsgId first; the whole batch is retried. */
 export class DuplicateRaceError extends Error {}
 
@@ -64,8 +67,9 @@ export class MessagesRepository {
    */
   async mergeSearchIndexPendingList(): Promise<number | null> {
     const { rows } = await this.pool.query<{ pages: string | null }>(
-      `SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended('bellhop:search-index-merge', 0))
+      `SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0))
                    THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass) END AS pages`,
+      [SEARCH_INDEX_MERGE_LOCK],
     );
     return rows[0].pages === null ? null : Number(rows[0].pages);
   }
