@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../src/common/sql.js';
 import { dataSourceOptions } from '../src/database/data-source.js';
@@ -7,6 +8,7 @@ import { MessagesRepository, SEARCH_INDEX_MERGE_LOCK, type SendRequest } from '.
 import { SearchIndexJobs } from '../src/modules/messages/search-index.jobs.js';
 import { listenToBus, type BusListener } from './support/bus.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
+import { eventually, sleep } from './support/ws.js';
 
 // The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
 // rows, conversations, read cursors and the bus notifications it sends.
@@ -201,6 +203,57 @@ describe('the group commit of a batch of sends', () => {
     expect(jobs.merge()).toBe(first);
     await first;
     expect(await pending()).toBe(0);
+  });
+
+  it('stops merging and says so once when its database role does not own the index; sends still find their way into the index', async () => {
+    // Migrations run by another role: this server's role may write messages but not merge the index.
+    const role = `bellhop_app_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const dbName = new URL(db.url).pathname.slice(1);
+    await db.query(`CREATE ROLE ${role} NOLOGIN`);
+    await db.query(`GRANT CONNECT ON DATABASE "${dbName}" TO ${role}`);
+    await db.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await db.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const base = dataSourceOptions(db.url);
+    const extra = base.extra as { options: string };
+    const appDs = new DataSource({ ...base, extra: { ...extra, options: `${extra.options} -c role=${role}` } });
+    await appDs.initialize();
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    let merges = 0;
+    const appRepo = new (class extends MessagesRepository {
+      override mergeSearchIndexPendingList(): Promise<number | null> {
+        merges++;
+        return super.mergeSearchIndexPendingList();
+      }
+    })(appDs);
+    const jobs = new SearchIndexJobs(appRepo, 20, logger);
+    try {
+      await repo.mergeSearchIndexPendingList();
+      const a = await stay();
+      await appRepo.commitBatch([guestSend(a, 'towels for room four')]);
+      expect(await pending()).toBe(1);
+
+      jobs.onApplicationBootstrap();
+      jobs.noteStored();
+      await eventually(() => lines.length > 0, 5_000, 'a warning');
+      const warning = JSON.parse(lines[0]) as { msg: string };
+      expect(warning.msg).toContain('does not own messages_body_tsv_idx');
+      expect(warning.msg).toContain('the send that fills its pending list merges it');
+
+      // The timer is stopped: no further turn, no further warning, however many messages arrive.
+      const tried = merges;
+      await appRepo.commitBatch([guestSend(a, 'and a late checkout')]);
+      jobs.noteStored();
+      await sleep(200);
+      expect(merges).toBe(tried);
+      expect(lines).toHaveLength(1);
+      expect(await pending()).toBe(2);
+    } finally {
+      await jobs.onModuleDestroy();
+      await appDs.destroy();
+      await db.query(`DROP OWNED BY ${role}`);
+      await db.query(`DROP ROLE ${role}`);
+    }
   });
 
   it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
