@@ -1,4 +1,5 @@
-import { REFRESH_COOKIE, type GuestAuthResponse, type StaffAuthResponse, type StaffList } from '@bellhop/protocol';
+import { randomUUID } from 'node:crypto';
+import { REFRESH_COOKIE, type CreateStayResponse, type GuestAuthResponse, type HistoryPage, type StaffAuthResponse, type StaffList } from '@bellhop/protocol';
 import { ADMIN, startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, refreshCookie, request } from './support/http.js';
@@ -249,6 +250,70 @@ describe('auth', () => {
       expect((await h.request<StaffList>('GET', '/api/staff', { token: agent.accessToken })).status).toBe(200);
       await h.request('PATCH', `/api/staff/${agent.user.id}`, { token: admin.accessToken, body: { role: 'agent' } });
       expect((await h.request('GET', '/api/staff', { token: agent.accessToken })).status).toBe(403);
+    });
+  });
+
+  // The hottest read checks the session in the page's own statement instead of the guard's: every
+  // refusal the guard makes must hold there too.
+  describe('the history route', () => {
+    let admin: Awaited<ReturnType<typeof h.loginStaff>>;
+    let stay: CreateStayResponse;
+    const now = () => Math.floor(Date.now() / 1000);
+    const history = (token?: string, conversationId = stay.stay.conversationId) =>
+      h.request<HistoryPage>('GET', `/api/conversations/${conversationId}/messages`, { token });
+    const expect401 = async (token?: string, conversationId?: string) => {
+      const res = await history(token, conversationId);
+      expect([res.status, res.body]).toEqual([401, expect.objectContaining({ statusCode: 401, error: 'Unauthorized' })]);
+    };
+
+    beforeAll(async () => {
+      admin = await h.loginStaff();
+      stay = await h.checkIn(admin.accessToken);
+    });
+
+    it('refuses every token the guard refuses', async () => {
+      expect((await history(admin.accessToken)).body).toEqual({ messages: [], hasMore: false });
+      const claims = jwtPayload(admin.accessToken);
+      const zero = '00000000-0000-4000-8000-000000000000';
+      for (const token of [
+        undefined,
+        'not-a-jwt',
+        forgeJwt(claims, { alg: 'none' }),
+        forgeJwt(claims, { secret: 'another-secret-that-is-long-enough-0123456789' }),
+        forgeJwt({ ...claims, iat: now() - 900, exp: now() - 31 }, { secret: SECRET }),
+        forgeJwt({ ...claims, iat: now(), exp: now() + 3600 }, { secret: SECRET }),
+        ...[{ iss: 'other' }, { aud: 'admin' }, { aud: 'guest' }, { sub: zero }, { sid: zero }].map((change) => forgeJwt({ ...claims, ...change }, { secret: SECRET })),
+      ]) {
+        await expect401(token);
+      }
+    });
+
+    it('answers 401 once the session has ended, the account is disabled or the stay checked out', async () => {
+      const s = await h.loginStaff();
+      expect((await history(s.accessToken)).status).toBe(200);
+      await h.logout(s.cookie);
+      await expect401(s.accessToken);
+
+      // Disabled in the database with the session still open: read on this request, not from a cache.
+      const agent = await h.createStaff(admin.accessToken);
+      expect((await history(agent.accessToken)).status).toBe(200);
+      await db.query(`UPDATE staff_users SET disabled = true WHERE id = $1`, [agent.user.id]);
+      await expect401(agent.accessToken);
+
+      const own = await h.checkIn(admin.accessToken);
+      const guest = await h.joinGuest(own.joinCode, fromNewAddress());
+      expect((await history(guest.accessToken, guest.conversationId)).status).toBe(200);
+      expect((await h.checkOut(admin.accessToken, own.stay.id)).status).toBe(200);
+      await expect401(guest.accessToken, guest.conversationId);
+    });
+
+    it("answers a guest asking for another stay's conversation exactly as for one that does not exist", async () => {
+      const own = await h.checkIn(admin.accessToken);
+      const guest = await h.joinGuest(own.joinCode, fromNewAddress());
+      const theirs = await history(guest.accessToken, stay.stay.conversationId);
+      const nobodys = await history(guest.accessToken, randomUUID());
+      expect([theirs.status, theirs.body]).toEqual([404, nobodys.body]);
+      expect(nobodys.status).toBe(404);
     });
   });
 

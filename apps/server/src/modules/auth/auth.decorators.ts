@@ -2,7 +2,9 @@ import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetada
 import type { Actor } from '../../common/actor.js';
 import { AuthException } from './auth.exception.js';
 import { AuthGuard } from './auth.guard.js';
+import type { GuardedRequest } from './auth.guard.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
+import type { AccessClaims } from './tokens.js';
 
 export type { AuthOptions } from './auth.options.js';
 
@@ -13,8 +15,19 @@ export function Auth(options: AuthOptions): MethodDecorator & ClassDecorator {
 
 /** The caller, as the AuthGuard read it from the database for this request. */
 export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const actor = context.switchToHttp().getRequest<{ actor?: Actor }>().actor;
+  const actor = context.switchToHttp().getRequest<GuardedRequest>().actor;
   // Only reachable on a route without @Auth(): a programming error, never a client's.
   if (!actor) throw AuthException.unauthorized('authentication required');
   return actor;
+});
+
+/**
+ * The verified claims of a route guarded with `session: 'in-handler'`; its handler must still read
+ * the session (`AuthService.actorFromPrincipal`) before it answers.
+ */
+export const VerifiedClaims = createParamDecorator((_data: unknown, context: ExecutionContext): AccessClaims => {
+  const claims = context.switchToHttp().getRequest<GuardedRequest>().verifiedClaims;
+  // Only reachable on a route without `session: 'in-handler'`: a programming error.
+  if (!claims) throw AuthException.unauthorized('authentication required');
+  return claims;
 });

@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
+import type { AccessClaims } from './tokens.js';
 import { AuthException } from './auth.exception.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
@@ -9,6 +10,12 @@ import { AuthService } from './auth.service.js';
 /** A request once the guard has let it through. */
 export interface AuthenticatedRequest extends Request {
   actor: Actor;
+}
+
+/** What the guard leaves on a request: the actor, or for `session: 'in-handler'` the verified claims. */
+export interface GuardedRequest extends Request {
+  actor?: Actor;
+  verifiedClaims?: AccessClaims;
 }
 
 /** `Authorization: Bearer <token>` → the token, else undefined. */
@@ -20,6 +27,8 @@ export function bearerToken(header: string | undefined): string | undefined {
 /**
  * 401 without a valid token of a live session (read from the database on every request), 403
  * when the caller is of the wrong kind: a guest on a staff route, an agent on an admin route.
+ * With `session: 'in-handler'` the guard checks the token only and the handler's own statement
+ * reads the session.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -32,9 +41,13 @@ export class AuthGuard implements CanActivate {
     const options = this.reflector.getAllAndOverride<AuthOptions | undefined>(AUTH_OPTIONS, [context.getHandler(), context.getClass()]) ?? {
       audience: 'staff',
     };
-    const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const req = context.switchToHttp().getRequest<GuardedRequest>();
     const token = bearerToken(req.headers.authorization);
     if (!token) throw AuthException.unauthorized('authentication required');
+    if (options.session === 'in-handler') {
+      req.verifiedClaims = this.auth.verifyAccessToken(token);
+      return true;
+    }
     const { actor } = await this.auth.authenticateAccessToken(token);
     if (options.audience !== 'any' && actor.type !== options.audience) {
       throw AuthException.forbidden(options.audience === 'staff' ? 'staff only' : 'guests only');

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../../common/sql.js';
 import { BUS_CHANNEL } from '../../common/event-bus.js';
+import type { SessionPrincipalRow } from '../auth/auth.repository.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper.js';
 
 /** One `message.send` waiting in a group commit. */
@@ -120,24 +121,37 @@ export class MessagesRepository {
   }
 
   /**
-   * The `limit` newest messages before `beforeSeq` (or the newest), ascending, and whether older
-   * ones exist; null when there is no such conversation (one round trip for both).
+   * A history page — the `limit` newest messages before `beforeSeq` (or the newest), ascending, and
+   * whether older ones exist — and the caller's session, read in one statement (the session is read
+   * on every request, see AuthService.actorFromPrincipal). `principal` is undefined without such a
+   * session; `page` is null when the conversation does not exist or is not the guest's own (nothing
+   * of it is read then).
    */
-  async page(conversationId: string, beforeSeq: number | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean } | null> {
-    const { rows } = await this.pool.query<MessageRow | { id: null }>({
+  async pageForSession(
+    sessionId: string,
+    conversationId: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<{ principal: SessionPrincipalRow | undefined; page: { messages: Message[]; hasMore: boolean } | null }> {
+    const { rows } = await this.pool.query<(MessageRow | { id: null }) & { principal: string | null; found: boolean }>({
       name: 'bh_history',
-      text: `SELECT m.* FROM conversations c
-             LEFT JOIN LATERAL (
-               SELECT ${MESSAGE_COLUMNS} FROM messages m
-                WHERE m.conversation_id = c.id AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3
-             ) m ON true
-             WHERE c.id = $1`,
-      values: [conversationId, beforeSeq ?? 2 ** 31 - 1, limit + 1],
+      // The principal travels once, on the newest message's row (or the only row).
+      text: `SELECT CASE WHEN p.rn IS NULL OR p.rn = 1 THEN row_to_json(sp)::text END AS principal, c.id IS NOT NULL AS found, p.*
+               FROM (SELECT $4::uuid AS session_id) q
+               LEFT JOIN session_principals sp ON sp.session_id = q.session_id
+               LEFT JOIN conversations c ON c.id = $1 AND (sp.subject_type = 'staff' OR sp.conversation_id = c.id)
+               LEFT JOIN LATERAL (
+                 SELECT row_number() OVER (ORDER BY m.seq DESC) AS rn, ${MESSAGE_COLUMNS} FROM messages m
+                  WHERE m.conversation_id = c.id AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3
+               ) p ON true`,
+      values: [conversationId, beforeSeq ?? 2 ** 31 - 1, limit + 1, sessionId],
     });
-    if (rows.length === 0) return null;
-    const messages = rows.filter((r): r is MessageRow => r.id !== null);
+    const head = rows.find((r) => r.principal !== null);
+    const principal = head ? (JSON.parse(head.principal!) as SessionPrincipalRow) : undefined;
+    if (!rows[0].found) return { principal, page: null };
+    const messages = rows.filter((r): r is MessageRow & { principal: string | null; found: boolean } => r.id !== null).sort((a, b) => a.seq - b.seq);
     const hasMore = messages.length > limit;
-    return { messages: messages.slice(0, limit).reverse().map(toMessage), hasMore };
+    return { principal, page: { messages: (hasMore ? messages.slice(1) : messages).map(toMessage), hasMore } };
   }
 
   /** Messages after `afterSeq`, ascending, and whether more follow. */

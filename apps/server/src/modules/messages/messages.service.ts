@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Actor } from '../../common/actor.js';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
 import { LOGGER } from '../../common/logger.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { AccessClaims } from '../auth/tokens.js';
 import { ConversationsException } from '../conversations/conversations.exception.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { MetricsService } from '../health/metrics.service.js';
@@ -54,6 +56,7 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly conversations: ConversationsService,
     private readonly metrics: MetricsService,
     private readonly searchIndex: SearchIndexJobs,
+    private readonly auth: AuthService,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'messages' });
@@ -80,11 +83,17 @@ export class MessagesService implements BeforeApplicationShutdown {
     });
   }
 
-  /** GET /api/conversations/:id/messages */
-  async history(actor: Actor, conversationId: string, query: HistoryQuery): Promise<HistoryPage> {
+  /**
+   * GET /api/conversations/:id/messages. The session is read with the page, in one statement: 401
+   * for an ended session (as the guard would answer), then 404 for a conversation that does not
+   * exist or is not the guest's own.
+   */
+  async history(claims: AccessClaims, conversationId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const { principal, page } = await this.repo.pageForSession(claims.sid, conversationId, query.before, query.limit);
+    const { actor } = this.auth.actorFromPrincipal(claims, principal);
+    // Also kept out by the statement; checked here as on every other route.
     if (actor.type === 'guest' && conversationId !== actor.conversationId) throw ConversationsException.notFound();
     // Staff see every conversation: whether it exists comes with the page.
-    const page = await this.repo.page(conversationId, query.before, query.limit);
     if (!page) throw ConversationsException.notFound();
     return page;
   }
