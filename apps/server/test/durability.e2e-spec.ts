@@ -5,7 +5,7 @@ import type { Message } from '@bellhop/protocol';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
-import { EmbeddedPostgres, freePort } from '../src/database/embedded-postgres.js';
+import { EmbeddedPostgres, freePort, sharedBuffersMb } from '../src/database/embedded-postgres.js';
 import { startServerProcess, startTestApp, type ServerProcess, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, joinGuest, loginStaff, request } from './support/http.js';
@@ -86,6 +86,17 @@ describe('Postgres going away mid-conversation', () => {
     await embedded?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
+
+  it("sizes the embedded database's buffer cache from the machine's memory", async () => {
+    const admin = new pg.Client({ connectionString: embedded.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ mb: number }>(`SELECT (setting::bigint * 8192 / 1048576)::int AS mb FROM pg_settings WHERE name = 'shared_buffers'`);
+      expect(rows[0].mb).toBe(sharedBuffersMb());
+    } finally {
+      await admin.end();
+    }
+  });
 
   it('answers unavailable (never an ack) and 503 while it is down, and resumes without a restart', async () => {
     const admin = await loginStaff(t!.baseUrl);
