@@ -305,6 +305,25 @@ describe('auth', () => {
       expect((await history(guest.accessToken, guest.conversationId)).status).toBe(200);
       expect((await h.checkOut(admin.accessToken, own.stay.id)).status).toBe(200);
       await expect401(guest.accessToken, guest.conversationId);
+
+      // Checked out in the database with the session still open: the stay's status is read too.
+      const kept = await h.checkIn(admin.accessToken);
+      const stayer = await h.joinGuest(kept.joinCode, fromNewAddress());
+      expect((await history(stayer.accessToken, stayer.conversationId)).status).toBe(200);
+      await db.query(`UPDATE stays SET status = 'checked_out' WHERE id = $1`, [kept.stay.id]);
+      await expect401(stayer.accessToken, stayer.conversationId);
+    });
+
+    it('answers 401 before 400: a malformed request of an ended session', async () => {
+      const s = await h.loginStaff();
+      const malformed = (token: string) =>
+        Promise.all([
+          h.request('GET', '/api/conversations/not-an-id/messages', { token }),
+          h.request('GET', `/api/conversations/${stay.stay.conversationId}/messages?limit=101`, { token }),
+        ]);
+      expect((await malformed(s.accessToken)).map((r) => r.status)).toEqual([400, 400]);
+      await h.logout(s.cookie);
+      expect((await malformed(s.accessToken)).map((r) => r.status)).toEqual([401, 401]);
     });
 
     it("answers a guest asking for another stay's conversation exactly as for one that does not exist", async () => {

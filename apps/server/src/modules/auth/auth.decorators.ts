@@ -1,8 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { AuthException } from './auth.exception.js';
-import { AuthGuard } from './auth.guard.js';
-import type { GuardedRequest } from './auth.guard.js';
+import { AuthGuard, type GuardedRequest } from './auth.guard.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
 import type { AccessClaims } from './tokens.js';
 

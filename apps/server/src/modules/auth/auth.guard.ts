@@ -2,10 +2,10 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
-import type { AccessClaims } from './tokens.js';
 import { AuthException } from './auth.exception.js';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
 import { AuthService } from './auth.service.js';
+import type { AccessClaims } from './tokens.js';
 
 /** A request once the guard has let it through. */
 export interface AuthenticatedRequest extends Request {

@@ -70,7 +70,11 @@ export class AuthService {
    * AuthException (unauthorized) for anything not acceptable; database errors pass through.
    */
   async authenticateAccessToken(token: string): Promise<{ actor: Actor; expiresAt: number }> {
-    const claims = this.verifyAccessToken(token);
+    return this.authenticateClaims(this.verifyAccessToken(token));
+  }
+
+  /** The actor of verified claims, its session read from the database; as authenticateAccessToken. */
+  async authenticateClaims(claims: AccessClaims): Promise<{ actor: Actor; expiresAt: number }> {
     return this.actorFromPrincipal(claims, await this.repo.findSessionPrincipal(claims.sid));
   }
 
