@@ -49,8 +49,9 @@ export async function runHistory(
     x ^= x << 5;
     return (x >>> 0) % n;
   };
-  // Unmeasured requests first: the figure is a warm server's. Fifty were too few: over the next
-  // thousand pages the server's code is still being optimized (p50 a third higher, p99 ~15 %).
+  // Unmeasured requests first (a third as many again, at most 1,000): the figure is a warm
+  // server's. Fifty were too few: over the next thousand pages the server's code is still being
+  // optimized (p50 a third higher, p99 ~15 %).
   const warm = Math.min(1000, Math.ceil(requests / 3));
   const start = performance.now();
   let measuredStart = start;
