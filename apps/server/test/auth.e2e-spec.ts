@@ -14,6 +14,7 @@ describe('auth', () => {
   let ip = 0;
   /** A fresh client address per test, so throttling in one test never leaks into another. */
   const fromNewAddress = () => ({ 'x-forwarded-for': `203.0.113.${++ip}, 10.0.0.1` });
+  const now = () => Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -176,7 +177,6 @@ describe('auth', () => {
   describe('access tokens', () => {
     let admin: Awaited<ReturnType<typeof h.loginStaff>>;
     let claims: Record<string, unknown>;
-    const now = () => Math.floor(Date.now() / 1000);
     const staffRoute = (token?: string) => h.request<{ statusCode: number }>('GET', '/api/stays', { token });
 
     beforeAll(async () => {
@@ -258,7 +258,6 @@ describe('auth', () => {
   describe('the history route', () => {
     let admin: Awaited<ReturnType<typeof h.loginStaff>>;
     let stay: CreateStayResponse;
-    const now = () => Math.floor(Date.now() / 1000);
     const history = (token?: string, conversationId = stay.stay.conversationId) =>
       h.request<HistoryPage>('GET', `/api/conversations/${conversationId}/messages`, { token });
     const expect401 = async (token?: string, conversationId?: string) => {

@@ -88,13 +88,13 @@ describe('Postgres going away mid-conversation', () => {
   }, 30_000);
 
   it("sizes the embedded database's buffer cache from the machine's memory", async () => {
-    const admin = new pg.Client({ connectionString: embedded.url });
-    await admin.connect();
+    const client = new pg.Client({ connectionString: embedded.url });
+    await client.connect();
     try {
-      const { rows } = await admin.query<{ mb: number }>(`SELECT (setting::bigint * 8192 / 1048576)::int AS mb FROM pg_settings WHERE name = 'shared_buffers'`);
+      const { rows } = await client.query<{ mb: number }>(`SELECT (setting::bigint * 8192 / 1048576)::int AS mb FROM pg_settings WHERE name = 'shared_buffers'`);
       expect(rows[0].mb).toBe(sharedBuffersMb());
     } finally {
-      await admin.end();
+      await client.end();
     }
   });
 
