@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
@@ -6,6 +9,10 @@ import { forgeJwt, jwtPayload } from './support/jwt.js';
 import { connect, eventually, handshakeStatus, HandshakeRefused, type TestSocket } from './support/ws.js';
 
 const JWT_SECRET = 'e2e-secret-that-is-long-enough-0123456789abcdef';
+
+setFlagsFromString('--expose-gc');
+/** A full garbage collection, without starting jest with --expose-gc. */
+const collectGarbage = runInNewContext('gc') as () => void;
 
 describe('WebSocket handshake, bad input, limits and isolation', () => {
   let db: TestDatabase;
@@ -138,6 +145,26 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
       for (const s of opened) s.close();
       await Promise.all(opened.map((s) => s.closed));
       await eventually(async () => (await rows()) === 0, 5_000, 'every socket row deleted');
+    });
+
+    it('does not keep the upgrade request (its headers carry the token) for as long as the socket is open', async () => {
+      const g = await newGuest();
+      const server = t.app.getHttpServer() as Server;
+      const requests: WeakRef<IncomingMessage>[] = [];
+      const grab = (req: IncomingMessage) => requests.push(new WeakRef(req));
+      server.prependListener('upgrade', grab);
+      const s = await open(g.accessToken);
+      server.off('upgrade', grab);
+      await s.waitFor('session.ready');
+      expect(requests).toHaveLength(1);
+      // The framework remembers the latest connection's arguments: one more socket moves it on.
+      await (await open(g.accessToken)).waitFor('session.ready');
+      await eventually(async () => {
+        collectGarbage();
+        await new Promise((r) => setImmediate(r));
+        return requests[0].deref() === undefined;
+      }, 5_000, 'the upgrade request collected');
+      await s.ping();
     });
   });
 

@@ -32,6 +32,12 @@ class Refusal extends Error {
   }
 }
 
+/**
+ * A socket's error listener, declared out here: a closure made inside `upgrade` would share its
+ * scope and keep the upgrade request (headers, token) alive as long as the socket.
+ */
+function ignoreError(): void {}
+
 /** The offered subprotocols, in order. */
 export function offeredProtocols(header: string | string[] | undefined): string[] {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
@@ -64,7 +70,7 @@ export class WsHandshakeService {
   }
 
   async upgrade(wss: WebSocketServer, path: string, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => undefined);
+    socket.on('error', ignoreError);
     let pathname: string;
     try {
       pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -81,17 +87,18 @@ export class WsHandshakeService {
         this.cluster.release(reserved);
         return;
       }
-      let upgraded = false;
       // ws answers a malformed upgrade itself (400) without calling back: free the reservation then.
-      socket.once('close', () => {
-        if (!upgraded) this.cluster.release(result.connectionId);
-      });
+      // The listener goes once the upgrade is done: it would keep the upgrade request (headers,
+      // token) alive as long as the socket.
+      const connectionId = result.connectionId;
+      const releaseUnlessUpgraded = (): void => this.cluster.release(connectionId);
+      socket.once('close', releaseUnlessUpgraded);
       (req as HandshakeRequest)[HANDSHAKE] = result;
       // The 101 answer and session.ready leave in one write.
       socket.cork();
       process.nextTick(() => socket.uncork());
       wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-        upgraded = true;
+        socket.off('close', releaseUnlessUpgraded);
         this.metrics.handshakes.inc({ result: 'ok' });
         wss.emit('connection', ws, req);
       });
