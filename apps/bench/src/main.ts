@@ -167,7 +167,7 @@ async function run(opts: Options): Promise<number> {
         dbPids: s.postmasterPid ? () => withDescendants([s.postmasterPid!]) : undefined,
       })),
     };
-    report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, baseline, 0), opts.rates, opts.warmupSeconds, opts.stepSeconds));
+    report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, baseline, 0), opts.rates, opts.warmupSeconds, opts.stepSeconds, opts.refine));
 
     progress.phase('stopping the server');
     if (opts.databaseUrl) await cleanup(pool, runTag, staff.map((s) => s.id), guests.map((g) => g.stayId));
@@ -181,7 +181,7 @@ async function run(opts: Options): Promise<number> {
       const guests: SeededGuest[] = seeded?.guests ?? fakeGuests(opts.guests);
       const staff: SeededStaff[] = seeded?.staff ?? fakeGuests(opts.consoles).map((g) => ({ id: g.stayId, sessionId: g.sessionId }));
       const target: Target = { name: 'bare-ws', guestWsUrl: wsUrl(router.url), consoleWsUrl: wsUrl(router.url), procs: [{ label: 'bare-ws', pid: router.pid }] };
-      report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, [], 0x200000), opts.rates, opts.warmupSeconds, opts.stepSeconds));
+      report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, [], 0x200000), opts.rates, opts.warmupSeconds, opts.stepSeconds, opts.refine));
     } finally {
       await router.stop();
     }

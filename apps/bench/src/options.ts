@@ -8,6 +8,8 @@ export interface Options {
   guests: number;
   consoles: number;
   rates: number[];
+  /** One more rate between the best pass and the first failure above it (the default full ladder only). */
+  refine: boolean;
   warmupSeconds: number;
   stepSeconds: number;
   connections: number;
@@ -116,6 +118,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     guests,
     consoles: int(values.consoles, 'consoles', 2),
     rates,
+    refine: !values.rates && !quick,
     warmupSeconds: int(values.warmup, 'warmup', quick ? 1 : 3),
     stepSeconds: int(values.step, 'step', quick ? 3 : 10),
     connections: int(values.connections, 'connections', quick ? 1_000 : 19_900),

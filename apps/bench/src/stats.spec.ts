@@ -1,4 +1,4 @@
-import { Histogram, SeqTracker, bucketOf, percentile, valueOf } from './stats.js';
+import { Histogram, SeqTracker, bucketOf, percentile, refinementRate, valueOf } from './stats.js';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -97,5 +97,23 @@ describe('defaultLadder', () => {
     expect(full.at(-1)).toBe(19_000);
     expect([...full].sort((a, b) => a - b)).toEqual(full);
     expect(defaultLadder(400, true)).toEqual([253, 507, 760]);
+  });
+});
+
+describe('refinementRate', () => {
+  const step = (rate: number, ok: boolean) => ({ rate, ok });
+
+  it('lies halfway between the best rate that passed and the first one above it that failed', () => {
+    expect(refinementRate([step(5700, true), step(7600, true), step(9500, false), step(11400, false)])).toBe(8600);
+    // A failure below the best pass does not count; the first failure above it does.
+    expect(refinementRate([step(1000, true), step(1900, false), step(2900, true), step(3800, false), step(4800, false)])).toBe(3400);
+    expect(refinementRate([step(253, true), step(507, false)])).toBe(380);
+  });
+
+  it('adds nothing when nothing passed, nothing above failed, or the two are close', () => {
+    expect(refinementRate([step(500, false), step(1000, false)])).toBeUndefined();
+    expect(refinementRate([step(500, true), step(1000, true)])).toBeUndefined();
+    expect(refinementRate([step(9500, true), step(10500, false)])).toBeUndefined();
+    expect(refinementRate([])).toBeUndefined();
   });
 });

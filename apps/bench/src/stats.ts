@@ -145,3 +145,22 @@ export class SeqTracker {
     return n;
   }
 }
+
+/**
+ * One more rate for a ladder whose rungs are far apart: halfway between the highest rate that
+ * passed and the lowest one above it that failed, when those are at least 15 % apart (rounded to
+ * 100 msgs/s from 2,000 up). Undefined when nothing passed, nothing above it failed, or they are
+ * close already.
+ */
+export function refinementRate(steps: { rate: number; ok: boolean }[]): number | undefined {
+  const passed = steps.filter((s) => s.ok).map((s) => s.rate);
+  if (passed.length === 0) return undefined;
+  const best = Math.max(...passed);
+  const failedAbove = steps.filter((s) => !s.ok && s.rate > best).map((s) => s.rate);
+  if (failedAbove.length === 0) return undefined;
+  const next = Math.min(...failedAbove);
+  if (next < best * 1.15) return undefined;
+  const unit = best >= 2000 ? 100 : 1;
+  const mid = Math.round((best + next) / 2 / unit) * unit;
+  return mid > best && mid < next ? mid : undefined;
+}

@@ -7,7 +7,7 @@ import type { ClientSpec, WorkerReply, WorkerStats } from './worker-protocol.js'
 
 type ConnectedReply = Extract<WorkerReply, { cmd: 'connected' }>;
 import { CpuMeter, MachineCpuMeter, rssBytes } from './procstat.js';
-import { Histogram, addCounts } from './stats.js';
+import { Histogram, addCounts, refinementRate } from './stats.js';
 import type { Progress } from './progress.js';
 
 export interface Proc {
@@ -183,7 +183,7 @@ export class Workload {
   }
 
   /** Connects the population, then runs each rate of the ladder. */
-  async runLadder(target: Target, pop: Population, rates: number[], warmupSeconds: number, stepSeconds: number): Promise<LadderResult> {
+  async runLadder(target: Target, pop: Population, rates: number[], warmupSeconds: number, stepSeconds: number, refine: boolean): Promise<LadderResult> {
     this.progress.phase(`${target.name}: connecting ${pop.guests.length} guests and ${pop.consoles.length} consoles`);
     const rssBefore = rssBytes(target.procs[0].pid);
     const consoleConn = await this.consoleWorker.send<ConnectedReply>({
@@ -218,16 +218,29 @@ export class Workload {
       before = step.after;
       result.steps.push(step.result);
       const r = step.result;
-      this.progress.phase(
-        `${target.name} @ ${rate}/s: acked ${Math.round(r.ackedPerSec)}/s, ack p50 ${fmt(r.ackP50Ms)} p99 ${fmt(r.ackP99Ms)} ms, delivery p99 ${fmt(r.deliveryP99Ms)} ms, lost ${r.lost}, dup ${r.duplicated}, ooo ${r.outOfOrder}${r.ok ? '' : '  (over the line)'}`,
-      );
+      this.reportStep(target, r, '');
       if (r.ok && (!result.best || r.ackedPerSec > result.best.ackedPerSec)) result.best = r;
       // Saturated: higher rates only take longer to tell the same.
       if (r.ackP99Ms > 2000 || r.ackedPerSec < rate * 0.7) break;
     }
+    // The rungs are up to a third apart: one more, halfway to the first failure, tells the limit closer.
+    const extra = refine ? refinementRate(result.steps) : undefined;
+    if (extra !== undefined) {
+      const { result: r } = await this.runStep(target, extra, warmupSeconds, stepSeconds, procMeters, before);
+      result.steps.push(r);
+      result.steps.sort((a, b) => a.rate - b.rate);
+      this.reportStep(target, r, ' (between two rungs)');
+      if (r.ok && (!result.best || r.ackedPerSec > result.best.ackedPerSec)) result.best = r;
+    }
     this.progress.phase(`${target.name}: closing sockets`);
     await this.closeAll();
     return result;
+  }
+
+  private reportStep(target: Target, r: StepResult, note: string): void {
+    this.progress.phase(
+      `${target.name} @ ${r.rate}/s${note}: acked ${Math.round(r.ackedPerSec)}/s, ack p50 ${fmt(r.ackP50Ms)} p99 ${fmt(r.ackP99Ms)} ms, delivery p99 ${fmt(r.deliveryP99Ms)} ms, lost ${r.lost}, dup ${r.duplicated}, ooo ${r.outOfOrder}${r.ok ? '' : '  (over the line)'}`,
+    );
   }
 
   private async runStep(
