@@ -6,6 +6,7 @@ import { dataSourceOptions } from '../src/database/data-source.js';
 import { createLogger } from '../src/common/logger.js';
 import { MessagesRepository, SEARCH_INDEX_MERGE_LOCK, type SendRequest } from '../src/modules/messages/messages.repository.js';
 import { SearchIndexJobs } from '../src/modules/messages/search-index.jobs.js';
+import { StaysRepository } from '../src/modules/stays/stays.repository.js';
 import { listenToBus, type BusListener } from './support/bus.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { eventually, sleep } from './support/ws.js';
@@ -134,6 +135,23 @@ describe('the group commit of a batch of sends', () => {
     // Only what this batch stored, in seq order per conversation, whole, with the sending socket.
     const stored = outcomes.flatMap((o) => (o.kind === 'stored' ? [o.message] : []));
     expect(items).toEqual(stored.map((m, i) => ({ message: m, id: m.id, conversationId: m.conversationId, seq: m.seq, ...(i === 0 ? { origin: 'socket-1' } : {}) })));
+  });
+
+  it('makes a send wait for a check-out of its stay in progress, then refuses it and stores nothing', async () => {
+    const s = await stay();
+    const stays = new StaysRepository(ds);
+    let send: ReturnType<MessagesRepository['commitBatch']> | undefined;
+    // The check-out's own statements, in its order (StaysService.checkOut), held open before commit.
+    await ds.transaction(async (tx) => {
+      await stays.lockStatus(tx, s.stayId);
+      await stays.markCheckedOut(tx, s.stayId);
+      await stays.resolveConversation(tx, s.stayId);
+      send = repo.commitBatch([guestSend(s, 'sent during check-out')]);
+      expect(await Promise.race([send.then(() => 'answered'), sleep(300).then(() => 'waiting')])).toBe('waiting');
+    });
+    expect((await send!).map((o) => o.kind)).toEqual(['forbidden']);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [s.conversationId]);
+    expect(rows[0].n).toBe(0);
   });
 
   it('carries any text through the notification exactly as stored', async () => {

@@ -8,9 +8,10 @@ import { OpenSocketsBatch1764100007000 } from './migrations/1764100007000-OpenSo
 import { SendBatchPlans1764100008000 } from './migrations/1764100008000-SendBatchPlans.js';
 import { SearchIndexWithoutPendingList1764100009000 } from './migrations/1764100009000-SearchIndexWithoutPendingList.js';
 import { SearchIndexMergedInBulk1764100010000 } from './migrations/1764100010000-SearchIndexMergedInBulk.js';
+import { SendBatchLocksConversationsOnly1764100011000 } from './migrations/1764100011000-SendBatchLocksConversationsOnly.js';
 
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
-export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000];
+export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000];
 
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
