@@ -69,7 +69,7 @@ export function printReport(report: Report): Figures {
       table(
         ['rate/s', 'sent/s', 'acked/s', 'ack p50', 'p95', 'p99 ms', 'deliv p99', 'lost', 'dup', 'ooo', ...procLabels.map((l) => `${l} cpu%`), ...rssLabels.map((l) => `${l} MB`), 'bench cpu%', 'bench lag p99', 'other cpu%', 'errors'],
         ladder.steps.map((s) => [
-          `${s.rate}${s.ok ? '' : ' ✗'}`,
+          `${s.rate}${s.between ? '*' : ''}${s.ok ? '' : ' ✗'}`,
           String(Math.round(s.sentPerSec)),
           String(Math.round(s.ackedPerSec)),
           fmt(s.ackP50Ms),
@@ -88,7 +88,9 @@ export function printReport(report: Report): Figures {
         ]),
       ),
     );
-    out.push('(✗: p99 ack ≥ 50 ms, something lost, or under 95 % of the rate acked)', '');
+    out.push('(✗: p99 ack ≥ 50 ms, something lost, or under 95 % of the rate acked)');
+    if (ladder.steps.some((s) => s.between)) out.push('(*: run after the ladder, halfway between the best rate that passed and the first one above it that failed)');
+    out.push('');
   }
   if (report.connections) {
     const c = report.connections;

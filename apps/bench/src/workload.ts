@@ -48,6 +48,8 @@ export interface StepResult {
   /** Everything else the machine ran meanwhile (other processes share these cores). */
   otherCpu: number;
   ok: boolean;
+  /** Run after the ladder, halfway between the best rate that passed and the first one above it that failed. */
+  between?: boolean;
 }
 
 export interface LadderResult {
@@ -223,18 +225,40 @@ export class Workload {
       // Saturated: higher rates only take longer to tell the same.
       if (r.ackP99Ms > 2000 || r.ackedPerSec < rate * 0.7) break;
     }
-    // The rungs are up to a third apart: one more, halfway to the first failure, tells the limit closer.
+    // The upper rungs are 20-25 % apart: one more, halfway to the first failure, tells the limit
+    // closer. It follows the saturated rungs, so only once everything they sent has been answered.
     const extra = refine ? refinementRate(result.steps) : undefined;
     if (extra !== undefined) {
-      const { result: r } = await this.runStep(target, extra, warmupSeconds, stepSeconds, procMeters, before);
-      result.steps.push(r);
-      result.steps.sort((a, b) => a.rate - b.rate);
-      this.reportStep(target, r, ' (between two rungs)');
-      if (r.ok && (!result.best || r.ackedPerSec > result.best.ackedPerSec)) result.best = r;
+      const drained = await this.drain(`${target.name}: before ${extra}/s`, 30_000);
+      if (drained.done) {
+        const { result: r } = await this.runStep(target, extra, warmupSeconds, stepSeconds, procMeters, drained.after);
+        r.between = true;
+        result.steps.push(r);
+        result.steps.sort((a, b) => a.rate - b.rate);
+        this.reportStep(target, r, ' (between two rungs)');
+        if (r.ok && (!result.best || r.ackedPerSec > result.best.ackedPerSec)) result.best = r;
+      } else {
+        this.progress.phase(`${target.name}: acks or deliveries still outstanding after 30 s, ${extra}/s not run`);
+      }
     }
     this.progress.phase(`${target.name}: closing sockets`);
     await this.closeAll();
     return result;
+  }
+
+  /** Waits (at most `timeoutMs`) until every send is answered and every console has every acked message. */
+  private async drain(label: string, timeoutMs: number): Promise<{ done: boolean; after: { guests: WorkerStats[]; consoles: WorkerStats } }> {
+    let after = await this.snapshot(false);
+    const end = performance.now() + timeoutMs;
+    for (;;) {
+      const t = totals(after.guests, after.consoles);
+      const delivered = t.uniquePerConsole.length ? Math.min(...t.uniquePerConsole) : 0;
+      if (t.pending === 0 && delivered >= t.acked) return { done: true, after };
+      if (performance.now() > end) return { done: false, after };
+      this.progress.line(`${label}: ${t.pending} acks and ${Math.max(0, t.acked - delivered)} deliveries outstanding`);
+      await sleep(200);
+      after = await this.snapshot(false);
+    }
   }
 
   private reportStep(target: Target, r: StepResult, note: string): void {
@@ -297,16 +321,7 @@ export class Workload {
     await this.setRate(0);
 
     // Drain: wait for every outstanding ack and every delivery to the consoles.
-    let after = await this.snapshot(false);
-    const drainEnd = performance.now() + 15_000;
-    for (;;) {
-      const t = totals(after.guests, after.consoles);
-      const delivered = t.uniquePerConsole.length ? Math.min(...t.uniquePerConsole) : 0;
-      if ((t.pending === 0 && delivered >= t.acked) || performance.now() > drainEnd) break;
-      this.progress.line(`${target.name} @ ${rate}/s draining: ${t.pending} acks and ${Math.max(0, t.acked - delivered)} deliveries outstanding`);
-      await sleep(200);
-      after = await this.snapshot(false);
-    }
+    const { after } = await this.drain(`${target.name} @ ${rate}/s draining`, 15_000);
     const t1 = totals(after.guests, after.consoles);
     // Lost: sends never answered, plus acked messages some console never got.
     let lost = t1.pending - t0.pending;
