@@ -154,6 +154,17 @@ describe('the group commit of a batch of sends', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('does not wait for a lock on the stay alone: the conversation is what a send locks', async () => {
+    const s = await stay();
+    let send: ReturnType<MessagesRepository['commitBatch']> | undefined;
+    await ds.transaction(async (tx) => {
+      await new StaysRepository(ds).lockStatus(tx, s.stayId);
+      send = repo.commitBatch([guestSend(s, 'while the stay row is locked')]);
+      expect(await Promise.race([send.then(() => 'answered'), sleep(2_000).then(() => 'waiting')])).toBe('answered');
+    });
+    expect((await send!).map((o) => o.kind)).toEqual(['stored']);
+  });
+
   it('carries any text through the notification exactly as stored', async () => {
     const a = await stay();
     const body = 'He said "hi" \\ then\nleft\ttabbed \u2028 – 你好 😀 </script> \u0001';

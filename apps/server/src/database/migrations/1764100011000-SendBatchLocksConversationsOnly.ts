@@ -13,10 +13,11 @@ const CONVERSATIONS_LOCKED = `PERFORM 1 FROM conversations c
 /**
  * `bellhop_send_batch` locked each request's stay (FOR SHARE) besides its conversation, so that
  * a send and a check-out of its stay happen one after the other. The conversation's lock alone
- * does that: check-out resolves the conversation in its own transaction (StaysService.checkOut),
- * so a send waits for a check-out in progress, and the classification that follows, with a
- * snapshot taken after the lock, then sees the stay checked out and refuses it. The stay's lock
- * cost a WAL record and a dirtied page per request.
+ * does that: check-out always updates the conversation in its own transaction
+ * (StaysService.checkOut). A send that locked the conversation first is stored before the
+ * check-out goes on; one that comes later waits for the check-out to commit, and the
+ * classification that follows, with a snapshot taken after the lock, sees the stay checked out
+ * and refuses it. The stay's lock cost a WAL record and a dirtied page per request.
  *
  * The function's body is otherwise unchanged: this edits the installed definition in place
  * (and fails if the statement is not found) instead of repeating the whole function.

@@ -95,7 +95,10 @@ export class StaysRepository {
     await tx.query(`UPDATE stays SET status = 'checked_out', checked_out_at = now() WHERE id = $1`, [id]);
   }
 
-  /** Resolves the stay's conversation; returns its id. */
+  /**
+   * Resolves the stay's conversation; returns its id. Always writes the row, even when it is
+   * resolved already: check-out relies on holding its lock (see StaysService.checkOut).
+   */
   async resolveConversation(tx: EntityManager, stayId: string): Promise<string> {
     const rows = await queryRows<{ id: string }>(
       tx,

@@ -108,8 +108,9 @@ export class StaysService {
       if (status === undefined) throw StaysException.notFound();
       if (status === 'checked_out') throw StaysException.alreadyCheckedOut();
       await this.repo.markCheckedOut(tx, id);
-      // Also what orders check-out and sends: a send locks the conversation only (bellhop_send_batch),
-      // so this update is what makes a send wait for this transaction and then see the stay checked out.
+      // This update also orders check-out and sends, which lock the conversation only
+      // (bellhop_send_batch): a send that locked it first is stored before the check-out; one that
+      // comes after waits for this transaction and then sees the stay checked out.
       const conversationId = await this.repo.resolveConversation(tx, id);
       await this.sessions.endSubjectSessions('guest', id, SessionEndReason.CheckedOut, tx);
       await this.bus.publish({ type: 'conversation.changed', conversationId }, tx);
