@@ -35,7 +35,8 @@ export const USAGE = `Usage: pnpm bench [--quick] [--json FILE] [--instances 1|2
                            (guests on A, consoles on B)
   --guests N               guests, each in its own stay (default 10000)
   --consoles N             staff consoles (default 2)
-  --rates a,b,c            the ladder of total send rates in msgs/s (default: up to 1.9/s per guest)
+  --rates a,b,c            the ladder of total send rates in msgs/s (default: up to 1.9/s per guest,
+                           then one more rate halfway between the best pass and the next failure)
   --warmup S, --step S     seconds of warm-up and of measurement per rate (default 3, 10)
   --connections N          authenticated sockets to ramp to and hold (default 19900)
   --history-messages N     messages pre-filled for the history pages (default 1000000)
