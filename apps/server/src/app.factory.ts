@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { Limits } from '@bellhop/protocol';
 import { AppModule } from './app.module.js';
+import { BellhopExpressAdapter } from './common/express.adapter.js';
 import { NestPinoLogger } from './common/logger.js';
 import type { AppConfig } from './config/config.js';
 import { BellhopWsAdapter } from './modules/realtime/ws.adapter.js';
@@ -15,7 +16,7 @@ const NON_APP_PATHS = /^\/(api|ws|healthz|readyz|metrics)(\/|$)/;
 
 /** Builds the Nest application: HTTP API, WebSocket gateway and (when built) the web app, on one server. */
 export async function createApp(config: AppConfig, logger: Logger, databaseUrl: string): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, databaseUrl), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, databaseUrl), new BellhopExpressAdapter(), {
     bodyParser: false,
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });

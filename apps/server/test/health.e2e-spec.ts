@@ -40,6 +40,25 @@ describe('health', () => {
     expect(res.body).toMatch(/^bellhop_process_cpu_seconds_total /m);
   });
 
+  it('builds each request and response with Express\'s own prototypes, which Express then leaves as they are', async () => {
+    // Express changes the prototype of an object built otherwise, once per request: see BellhopExpressAdapter.
+    const express = t.app.getHttpAdapter().getInstance<{ request: object; response: object }>();
+    const server = t.app.getHttpServer() as import('node:http').Server;
+    const seen: { request: unknown; response: unknown }[] = [];
+    const onRequest = (req: object, res: object) => seen.push({ request: Object.getPrototypeOf(req), response: Object.getPrototypeOf(res) });
+    server.prependListener('request', onRequest);
+    try {
+      const res = await request('GET', `${t.baseUrl}/healthz`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ok' });
+    } finally {
+      server.removeListener('request', onRequest);
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0].request).toBe(express.request);
+    expect(seen[0].response).toBe(express.response);
+  });
+
   it('needs no token', async () => {
     expect((await request('GET', `${t.baseUrl}/metrics`, { token: 'garbage' })).status).toBe(200);
   });
