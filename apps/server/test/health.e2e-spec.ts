@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,7 +44,7 @@ describe('health', () => {
   it('builds each request and response with Express\'s own prototypes, which Express then leaves as they are', async () => {
     // Express changes the prototype of an object built otherwise, once per request: see BellhopExpressAdapter.
     const express = t.app.getHttpAdapter().getInstance() as { request: object; response: object };
-    const server = t.app.getHttpServer() as import('node:http').Server;
+    const server = t.app.getHttpServer() as Server;
     const seen: { request: unknown; response: unknown }[] = [];
     const onRequest = (req: object, res: object) => seen.push({ request: Object.getPrototypeOf(req), response: Object.getPrototypeOf(res) });
     server.prependListener('request', onRequest);
