@@ -181,14 +181,19 @@ export class EmbeddedPostgres {
     this.process = undefined;
   }
 
-  /** Immediate stop (SIGKILL of the postmaster), for outage tests. */
+  /**
+   * Immediate stop (SIGKILL of the postmaster and its backends, its own process group), for outage
+   * tests. Resolves once every one of them is gone: a backend still attached to the shared memory
+   * would make the next start fail ("pre-existing shared memory block is still in use").
+   */
   async kill(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    if (!child || child.exitCode !== null || child.pid === undefined) return;
+    const group = -child.pid;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(group, 'SIGKILL');
+    await exited;
+    for (let i = 0; i < 200 && isAlive(group); i++) await new Promise((r) => setTimeout(r, 25));
     this.process = undefined;
   }
 
