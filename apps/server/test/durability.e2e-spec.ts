@@ -143,6 +143,57 @@ describe('Postgres going away mid-conversation', () => {
   }, 60_000);
 });
 
+describe('a database that does not answer in time', () => {
+  let db: TestDatabase;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp(db.url, { DATABASE_STATEMENT_TIMEOUT_MS: '500' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('gives its own connections the statement timeout', async () => {
+    const [row] = (await t!.app.get(DataSource).query(`SELECT current_setting('statement_timeout') AS timeout`)) as { timeout: string }[];
+    expect(row.timeout).toBe('500ms');
+  });
+
+  it('answers unavailable and 503 while a lock holds it up, serves everyone else, and stores the retry once', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    const guest = await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode);
+    const other = await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode);
+    const gs = await connect(t!.wsUrl, guest.accessToken);
+    const os2 = await connect(t!.wsUrl, other.accessToken);
+    // Another session holds the guest's conversation and the socket registry, and never lets go.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [guest.conversationId]);
+      await blocker.query('LOCK TABLE realtime_sockets IN EXCLUSIVE MODE');
+
+      const held = gs.sendMessage(guest.conversationId, 'held up');
+      expect((await gs.waitFor('error', (d) => d.ref === held, 10_000)).data.code).toBe('unavailable');
+      expect(await handshakeStatus(t!.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])).toBe(503);
+      const elsewhere = os2.sendMessage(other.conversationId, 'another room');
+      expect((await os2.waitFor('message.ack', (d) => d.clientMsgId === elsewhere, 10_000)).data.message.seq).toBe(1);
+
+      await blocker.query('ROLLBACK');
+      gs.sendMessage(guest.conversationId, 'held up', held);
+      expect((await gs.waitFor('message.ack', (d) => d.clientMsgId === held, 10_000)).data.message.seq).toBe(1);
+      expect(await handshakeStatus(t!.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])).toBe(101);
+      const { rows } = await db.query<{ body: string }>('SELECT body FROM messages WHERE conversation_id = $1', [guest.conversationId]);
+      expect(rows).toEqual([{ body: 'held up' }]);
+    } finally {
+      await blocker.end();
+      gs.close();
+      os2.close();
+    }
+  }, 30_000);
+});
+
 describe('graceful shutdown', () => {
   let db: TestDatabase;
   beforeAll(async () => {

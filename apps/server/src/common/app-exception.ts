@@ -67,9 +67,11 @@ export function wsCodeOf(kind: ErrorKind): WsErrorCode {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+// 57014: a statement cancelled, by the statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) or by an
+// operator; its transaction is rolled back, so nothing of it was stored.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
-/** True when an error means the database cannot be reached (so nothing was stored; retry later). */
+/** True when an error means the database cannot be reached or did not answer in time (so nothing was stored; retry later). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: string; message?: string; driverError?: unknown; cause?: unknown };

@@ -16,6 +16,8 @@ export interface AppConfig {
   admin: { username: string; password: string } | undefined;
   heartbeatMs: number;
   retentionDays: number;
+  /** The longest any statement of the server may run (PostgreSQL's statement_timeout); migrations have none. */
+  databaseStatementTimeoutMs: number;
   logLevel: string;
   /** Where the built web app is, or undefined when it is not built. */
   webDistDir: string | undefined;
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: e.ADMIN_USERNAME && e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD } : undefined,
     heartbeatMs: e.HEARTBEAT_MS,
     retentionDays: e.RETENTION_DAYS,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     webDistDir: findWebDist(e.WEB_DIST_DIR),
   };

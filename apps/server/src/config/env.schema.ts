@@ -24,6 +24,7 @@ export const envSchema = z
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
     HEARTBEAT_MS: z.coerce.number().int().min(Limits.heartbeatMinMs).max(Limits.heartbeatMaxMs).default(Limits.heartbeatDefaultMs),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WEB_DIST_DIR: z.string().optional(),
   })

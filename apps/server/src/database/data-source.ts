@@ -16,7 +16,14 @@ export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
 
-export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+/**
+ * Options for a data source on `url`. `statementTimeoutMs`: the server's own connections cancel any
+ * statement (lock waits included) that runs longer, so a database that stops answering fails sends
+ * and handshakes with `unavailable` / 503 instead of holding them without end. Migrations run
+ * without it: building an index on a large table may take longer.
+ */
+export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = [], statementTimeoutMs?: number): DataSourceOptions {
+  const timeout = statementTimeoutMs === undefined ? '' : ` -c statement_timeout=${Math.floor(statementTimeoutMs)}`;
   return {
     type: 'postgres',
     url,
@@ -32,7 +39,7 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
       // Every acked message must be durable: never let a session turn this off. No JIT: these are
       // short queries, and a large cost estimate (an inbox page's unread counts) made PostgreSQL
       // compile each execution, which took longer than running it.
-      options: '-c synchronous_commit=on -c jit=off',
+      options: `-c synchronous_commit=on -c jit=off${timeout}`,
     },
   };
 }
