@@ -195,6 +195,46 @@ test('guest and staff chat both ways: unread badge, tab title, typing, read tick
   await expectA11y(guest);
 });
 
+test('the chime for new guest messages can be muted by keyboard, and stays muted after a reload', async () => {
+  // Counts the chime's notes: every oscillator the staff page starts.
+  await staffContext.addInitScript(() => {
+    const w = window as unknown as { oscillators: number };
+    w.oscillators = 0;
+    const create = AudioContext.prototype.createOscillator;
+    AudioContext.prototype.createOscillator = function (this: AudioContext) {
+      w.oscillators += 1;
+      return create.call(this);
+    };
+  });
+  const oscillators = () => staff.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
+  await staff.reload();
+  await connected(staff);
+  const sound = staff.getByRole('button', { name: 'Sound' });
+  expect(await sound.getAttribute('aria-pressed')).toBe('true');
+
+  await guestSend('Is the pool open tonight?');
+  await waitFor(bodies(staff, 'Is the pool open tonight?'));
+  await staff.waitForFunction(() => (window as unknown as { oscillators: number }).oscillators === 2);
+
+  await sound.focus();
+  await staff.keyboard.press('Space');
+  expect(await sound.getAttribute('aria-pressed')).toBe('false');
+  await guestSend('And the gym?');
+  await waitFor(bodies(staff, 'And the gym?'));
+  await staff.waitForTimeout(300);
+  expect(await oscillators()).toBe(2);
+
+  await staff.reload();
+  await connected(staff);
+  expect(await sound.getAttribute('aria-pressed')).toBe('false');
+  await expectA11y(staff);
+  // Turning it on again plays it once, so the agent hears what it sounds like.
+  await sound.focus();
+  await staff.keyboard.press('Enter');
+  expect(await sound.getAttribute('aria-pressed')).toBe('true');
+  expect(await oscillators()).toBe(2);
+});
+
 test('markup in a message is shown as text and runs nothing', async () => {
   const evil = '<img src=x onerror=alert(1)> <script>alert(2)</script> <b>bold?</b>';
   await guestSend(evil);

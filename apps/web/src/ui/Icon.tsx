@@ -1,6 +1,7 @@
 /** A few line icons (inline SVG: no icon font, no emoji font needed). Decorative only. */
 const PATHS = {
   bell: 'M5 18h14M12 5a1.5 1.5 0 0 1 1.5 1.5v.3A7 7 0 0 1 19 13.5V16H5v-2.5a7 7 0 0 1 5.5-6.7v-.3A1.5 1.5 0 0 1 12 5z',
+  bellOff: 'M5 18h14M12 5a1.5 1.5 0 0 1 1.5 1.5v.3A7 7 0 0 1 19 13.5V16H5v-2.5a7 7 0 0 1 5.5-6.7v-.3A1.5 1.5 0 0 1 12 5zM4 4l16 16',
   chat: 'M4 5h16v11H9l-5 4z',
   search: 'M10.5 4a6.5 6.5 0 1 1 0 13 6.5 6.5 0 0 1 0-13zM15.5 15.5 20 20',
   bed: 'M3 18V7M3 14h18v4M21 14v-2a3 3 0 0 0-3-3h-7v5M6.5 11.5h.01',

@@ -109,6 +109,7 @@ export const en = {
     signOut: 'Sign out',
     sessionEnded: 'Your session has ended. Please sign in again.',
     enableNotifications: 'Turn on notifications',
+    sound: { label: 'Sound', onHint: 'A chime plays for each new guest message. Click to mute.', offHint: 'Muted: no chime for new guest messages. Click to turn it on.' },
     nav: { label: 'Front desk', inbox: 'Inbox', stays: 'Check-in', admin: 'Staff' },
     login: {
       title: 'Front desk sign-in',

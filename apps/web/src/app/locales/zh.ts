@@ -111,6 +111,7 @@ export const zh: Locale = {
     signOut: '退出登录',
     sessionEnded: '您的会话已结束，请重新登录。',
     enableNotifications: '开启通知',
+    sound: { label: '提示音', onHint: '每条新的客人消息都会响起提示音。点击静音。', offHint: '已静音：新的客人消息不再响起提示音。点击开启。' },
     nav: { label: '前台', inbox: '收件箱', stays: '入住登记', admin: '员工' },
     login: {
       title: '前台登录',

@@ -9,7 +9,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 import { Loading } from '../../ui/Loading';
-import { notificationsSupported, playChime, showNotification, unlockSound } from './alerts';
+import { notificationsSupported, playChime, setSoundOn, showNotification, soundOn, unlockSound } from './alerts';
 import { InboxStore } from './inboxStore';
 import { StaffContext } from './StaffContext';
 import { StaffDirectoryStore } from './staffDirectory';
@@ -101,6 +101,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
   const connection = useConnectionState(client);
   const [pageTitle, setPageTitle] = useState('');
   const [permission, setPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
+  const [sound, setSound] = useState(soundOn);
   useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
   const unread = inbox.totalUnread();
 
@@ -157,6 +158,13 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
     setPermission(await Notification.requestPermission());
   };
 
+  const toggleSound = () => {
+    setSoundOn(!sound);
+    setSound(!sound);
+    // Turning it on plays it once: the click is the gesture the browser asks for.
+    if (!sound) playChime();
+  };
+
   const setTitle = useCallback((title: string) => setPageTitle(title), []);
   const value = useMemo(() => ({ session, client, inbox, directory, setPageTitle: setTitle }), [session, client, inbox, directory, setTitle]);
   const isAdmin = session.user.role === 'admin';
@@ -197,6 +205,17 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
                 {t('staff.enableNotifications')}
               </button>
             ) : null}
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              aria-pressed={sound}
+              aria-label={t('staff.sound.label')}
+              title={t(sound ? 'staff.sound.onHint' : 'staff.sound.offHint')}
+              onClick={toggleSound}
+            >
+              <Icon name={sound ? 'bell' : 'bellOff'} size={18} />
+              <span className="console__sound-label">{t('staff.sound.label')}</span>
+            </button>
             <LanguageSwitcher />
             <span className="console__user" title={session.user.username}>
               {session.user.displayName}

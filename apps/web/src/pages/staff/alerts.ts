@@ -1,6 +1,29 @@
 /** A short two-note chime made with Web Audio (no sound file to serve). */
 let audio: AudioContext | null = null;
 
+const SOUND_KEY = 'bellhop.sound';
+/** The choice when the browser keeps nothing (storage blocked): it holds until the page is reloaded. */
+let unsaved: boolean | undefined;
+
+/** Whether the chime plays: on unless turned off in this browser (kept across sign-ins and reloads). */
+export function soundOn(): boolean {
+  if (unsaved !== undefined) return unsaved;
+  try {
+    return localStorage.getItem(SOUND_KEY) !== 'off';
+  } catch {
+    return true;
+  }
+}
+
+export function setSoundOn(on: boolean): void {
+  try {
+    localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
+    unsaved = undefined;
+  } catch {
+    unsaved = on;
+  }
+}
+
 /** Browsers allow sound only after a user gesture: call this from one (sign-in, a click). */
 export function unlockSound(): void {
   try {
@@ -12,6 +35,7 @@ export function unlockSound(): void {
 }
 
 export function playChime(): void {
+  if (!soundOn()) return;
   try {
     audio ??= new AudioContext();
     if (audio.state === 'suspended') void audio.resume();
