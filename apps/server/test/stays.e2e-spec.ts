@@ -1,4 +1,5 @@
 import { type CreateStayResponse, type GuestAuthResponse, type Stay, type StayList, staySchema } from '@bellhop/protocol';
+import pg from 'pg';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { api, localDate } from './support/http.js';
@@ -6,6 +7,7 @@ import { StaysJobs } from '../src/modules/stays/stays.jobs.js';
 import type { BusEvent } from '../src/common/event-bus.js';
 import { listenToBus } from './support/bus.js';
 import { jwtPayload } from './support/jwt.js';
+import { sleep } from './support/ws.js';
 
 describe('stays and guest join', () => {
   let db: TestDatabase;
@@ -394,6 +396,28 @@ describe('stays and guest join', () => {
         expect(deleted.stays).toBeGreaterThanOrEqual(1);
         expect((await db.query(`SELECT 1 FROM stays WHERE id = $1`, [s.stay.id])).rows).toHaveLength(0);
       } finally {
+        await short.close();
+      }
+    });
+
+    it('is not cut short by the statement timeout: it waits for a lock as long as it takes', async () => {
+      const short = await startTestApp(db.url, { RETENTION_DAYS: '1', DATABASE_STATEMENT_TIMEOUT_MS: '100' });
+      const blocker = new pg.Client({ connectionString: db.url });
+      await blocker.connect();
+      try {
+        const s = await h.checkIn(staff);
+        await h.checkOut(staff, s.stay.id);
+        await db.query(`UPDATE stays SET checked_out_at = now() - interval '25 hours' WHERE id = $1`, [s.stay.id]);
+        // Another session holds the stay's conversation for longer than any statement may run.
+        await blocker.query('BEGIN');
+        await blocker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [s.stay.conversationId]);
+        const released = sleep(600).then(() => blocker.query('ROLLBACK'));
+        const deleted = await short.app.get(StaysJobs).runRetention();
+        await released;
+        expect(deleted.stays).toBeGreaterThanOrEqual(1);
+        expect((await db.query(`SELECT 1 FROM stays WHERE id = $1`, [s.stay.id])).rows).toHaveLength(0);
+      } finally {
+        await blocker.end();
         await short.close();
       }
     });

@@ -40,7 +40,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       const { status, error } = httpStatusOf(ErrorKind.Unavailable);
-      return { statusCode: status, error, message: 'the database cannot be reached; nothing was stored, try again' };
+      return { statusCode: status, error, message: 'the database cannot be reached or did not answer in time; nothing was stored, try again' };
     }
     const { status, error } = httpStatusOf(ErrorKind.Internal);
     return { statusCode: status, error, message: 'internal error' };

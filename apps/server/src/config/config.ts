@@ -16,7 +16,7 @@ export interface AppConfig {
   admin: { username: string; password: string } | undefined;
   heartbeatMs: number;
   retentionDays: number;
-  /** The longest any statement of the server may run (PostgreSQL's statement_timeout); migrations have none. */
+  /** The longest any statement of the server may run (PostgreSQL's statement_timeout); migrations and retention have none. */
   databaseStatementTimeoutMs: number;
   logLevel: string;
   /** Where the built web app is, or undefined when it is not built. */

@@ -19,11 +19,12 @@ const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
 /**
  * Options for a data source on `url`. `statementTimeoutMs`: the server's own connections cancel any
  * statement (lock waits included) that runs longer, so a database that stops answering fails sends
- * and handshakes with `unavailable` / 503 instead of holding them without end. Migrations run
- * without it: building an index on a large table may take longer.
+ * and handshakes with `unavailable` / 503 instead of holding them without end. Without it (the
+ * migrations' connection, the CLI) statements have no limit, whatever the role or database sets:
+ * building an index on a large table may take long.
  */
 export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = [], statementTimeoutMs?: number): DataSourceOptions {
-  const timeout = statementTimeoutMs === undefined ? '' : ` -c statement_timeout=${Math.floor(statementTimeoutMs)}`;
+  const timeout = ` -c statement_timeout=${Math.floor(statementTimeoutMs ?? 0)}`;
   return {
     type: 'postgres',
     url,

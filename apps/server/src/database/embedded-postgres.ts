@@ -191,7 +191,11 @@ export class EmbeddedPostgres {
     if (!child || child.exitCode !== null || child.pid === undefined) return;
     const group = -child.pid;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(group, 'SIGKILL');
+    try {
+      process.kill(group, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
     await exited;
     for (let i = 0; i < 200 && isAlive(group); i++) await new Promise((r) => setTimeout(r, 25));
     this.process = undefined;

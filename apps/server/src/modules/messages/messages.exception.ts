@@ -11,7 +11,7 @@ export class MessagesException extends AppException {
   }
 
   static unavailable(): MessagesException {
-    return new MessagesException(ErrorKind.Unavailable, 'the database cannot be reached; nothing was stored, retry');
+    return new MessagesException(ErrorKind.Unavailable, 'the database cannot be reached or did not answer in time; nothing was stored, retry');
   }
 
   static shuttingDown(): MessagesException {

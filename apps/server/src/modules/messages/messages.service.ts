@@ -181,6 +181,15 @@ export class MessagesService implements BeforeApplicationShutdown {
       }
     }
     this.metrics.commitBatchSize.observe(batch.length);
+    if (!outcomes && isStatementTimeout(failure)) {
+      // One conversation held up (its row locked by another session) holds up the whole batch:
+      // each conversation again in its own transaction, so only the held one fails.
+      const parts = byConversation(batch);
+      if (parts.length > 1) {
+        await Promise.all(parts.map((part) => this.commit(part)));
+        return;
+      }
+    }
     if (!outcomes) {
       const unavailable = isDatabaseUnavailable(failure);
       if (!unavailable) this.logger.error({ err: describe(failure), batch: batch.length }, 'group commit failed');
@@ -210,6 +219,21 @@ export class MessagesService implements BeforeApplicationShutdown {
       }
     });
   }
+}
+
+function isStatementTimeout(err: unknown): boolean {
+  return (err as { code?: string } | undefined)?.code === '57014';
+}
+
+/** The batch's sends grouped by conversation, each group in queue order. */
+function byConversation(batch: Pending[]): Pending[][] {
+  const groups = new Map<string, Pending[]>();
+  for (const p of batch) {
+    const group = groups.get(p.request.conversationId);
+    if (group) group.push(p);
+    else groups.set(p.request.conversationId, [p]);
+  }
+  return [...groups.values()];
 }
 
 function describe(err: unknown): { name?: string; message?: string; code?: string } {

@@ -246,7 +246,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       return;
     }
     if (isDatabaseUnavailable(err)) {
-      this.sendError(c, { code: WsErrorCode.Unavailable, message: 'the database cannot be reached; nothing was stored, retry', ref });
+      this.sendError(c, { code: WsErrorCode.Unavailable, message: 'the database cannot be reached or did not answer in time; nothing was stored, retry', ref });
       return;
     }
     const e = err as Error;

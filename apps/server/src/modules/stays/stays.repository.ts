@@ -124,6 +124,9 @@ export class StaysRepository {
    */
   async deleteCheckedOutBefore(days: number, limit: number): Promise<{ stays: number; conversations: number; messages: number }> {
     return this.ds.transaction(async (tx) => {
+      // A background job with nobody waiting: deleting a long history may take longer than the
+      // statement timeout, and would then fail on every run.
+      await tx.query('SET LOCAL statement_timeout = 0');
       const due = await queryRows<{ id: string }>(
         tx,
         `SELECT id FROM stays
