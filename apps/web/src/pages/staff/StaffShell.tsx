@@ -9,7 +9,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 import { Loading } from '../../ui/Loading';
-import { notificationsSupported, playChime, setSoundOn, showNotification, soundOn, unlockSound } from './alerts';
+import { notificationsSupported, onSoundChangedElsewhere, playChime, setSoundOn, showNotification, soundOn, unlockSound } from './alerts';
 import { InboxStore } from './inboxStore';
 import { StaffContext } from './StaffContext';
 import { StaffDirectoryStore } from './staffDirectory';
@@ -102,6 +102,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
   const [pageTitle, setPageTitle] = useState('');
   const [permission, setPermission] = useState(() => (notificationsSupported() ? Notification.permission : 'denied'));
   const [sound, setSound] = useState(soundOn);
+  useEffect(() => onSoundChangedElsewhere(setSound), []);
   useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
   const unread = inbox.totalUnread();
 

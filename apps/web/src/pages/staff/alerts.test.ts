@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { playChime, setSoundOn, soundOn } from './alerts';
+import { onSoundChangedElsewhere, playChime, setSoundOn, soundOn } from './alerts';
 
 /** jsdom has no Web Audio: a stand-in that counts the notes played. */
 let notes = 0;
@@ -46,6 +46,18 @@ describe('the new-message chime', () => {
     setSoundOn(true);
     playChime();
     expect(notes).toBe(2);
+  });
+
+  it('follows a choice made in another tab', () => {
+    const seen: boolean[] = [];
+    const stop = onSoundChangedElsewhere((on) => seen.push(on));
+    // What another tab's setSoundOn(false) looks like from here: the value stored, then the event.
+    localStorage.setItem('bellhop.sound', 'off');
+    window.dispatchEvent(new StorageEvent('storage', { key: 'bellhop.sound', newValue: 'off' }));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'something.else', newValue: 'x' }));
+    stop();
+    window.dispatchEvent(new StorageEvent('storage', { key: 'bellhop.sound', newValue: 'on' }));
+    expect(seen).toEqual([false]);
   });
 
   it('still honours the choice when the browser keeps nothing', () => {

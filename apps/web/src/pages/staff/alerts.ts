@@ -15,6 +15,15 @@ export function soundOn(): boolean {
   }
 }
 
+/** Calls back when another tab of this browser turns the chime on or off. */
+export function onSoundChangedElsewhere(callback: (on: boolean) => void): () => void {
+  const listener = (e: StorageEvent) => {
+    if (e.key === SOUND_KEY) callback(soundOn());
+  };
+  window.addEventListener('storage', listener);
+  return () => window.removeEventListener('storage', listener);
+}
+
 export function setSoundOn(on: boolean): void {
   try {
     localStorage.setItem(SOUND_KEY, on ? 'on' : 'off');
