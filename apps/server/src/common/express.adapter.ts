@@ -8,9 +8,9 @@ import express, { type Express } from 'express';
  * `Object.setPrototypeOf`, once per request. Measured on Node.js 20 (the mechanism inside V8 was not
  * pinned down): each request's objects then outlived the next scavenge. With history pages fetched
  * back to back, ~950 KB were promoted to the old generation at every scavenge (3 KB with this
- * adapter), each scavenge took 3–5 ms (~1 ms), and a page in forty or fifty waited for one. This adapter has Node's HTTP server construct requests and
- * responses with those prototypes already (its `IncomingMessage` and `ServerResponse` options), so
- * Express finds nothing to change.
+ * adapter), each scavenge took 3–5 ms (~1 ms), and a page in forty or fifty waited for one. This
+ * adapter has Node's HTTP server construct requests and responses with those prototypes already
+ * (its `IncomingMessage` and `ServerResponse` options), so Express finds nothing to change.
  */
 export class BellhopExpressAdapter extends ExpressAdapter {
   constructor() {

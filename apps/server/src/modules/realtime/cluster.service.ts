@@ -17,10 +17,10 @@ const HEARTBEAT_MS = 2_000;
  * of four runs each): the handshakes queued meanwhile share the next round trip instead of starting
  * a second one, and the write of each statement to the database cost the server about as much as
  * a handshake's own answer to its client (`strace -T` during a ramp: ~0.1 ms each). A statement
- * held up in the database (waiting on a lock, or running long) is cancelled after the statement timeout
- * (DATABASE_STATEMENT_TIMEOUT_MS) and its handshakes answered 503; a connection that goes silent
- * altogether (a network that drops every packet) holds them back until the operating system gives
- * up on it, as it did with two round trips at a time.
+ * held up in the database (waiting on a lock, or running long) is cancelled after the statement
+ * timeout (DATABASE_STATEMENT_TIMEOUT_MS) and its handshakes answered 503; a connection that goes
+ * silent altogether (a network that drops every packet) holds them back until the operating system
+ * gives up on it, as it did with two round trips at a time.
  */
 const BATCHING = { concurrency: 1, max: 64 };
 
