@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pgDriver from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
-import { EmbeddedPostgres, freePort } from '../src/database/embedded-postgres.js';
+import { EmbeddedPostgres, freePort, postgresLogLevel } from '../src/database/embedded-postgres.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { request } from './support/http.js';
@@ -85,10 +86,11 @@ describe('readiness while the database is down', () => {
   let pg: EmbeddedPostgres;
   let t: TestApp;
   let dataDir: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'bellhop-ready-')), 'pg');
-    pg = new EmbeddedPostgres({ dataDir, password: 'ready-password', port: await freePort() });
+    pg = new EmbeddedPostgres({ dataDir, password: 'ready-password', port: await freePort(), onLog: (line) => logged.push(line) });
     const url = await pg.start();
     const ds = new DataSource(dataSourceOptions(url));
     await ds.initialize();
@@ -142,5 +144,22 @@ describe('readiness while the database is down', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+  });
+
+  it("passes the database's own warnings and errors on at levels an operator sees", async () => {
+    const marker = `disk-${Date.now()}`;
+    const client = new pgDriver.Client({ connectionString: pg.url });
+    await client.connect();
+    await client.query(`DO $$ BEGIN RAISE WARNING '${marker}'; END $$`);
+    await client.end();
+    const refused = new pgDriver.Client({ connectionString: pg.url.replace(/:[^:@/]+@/, ':not-the-password@') });
+    await expect(refused.connect()).rejects.toThrow(/password authentication failed/);
+    const levelOf = async (pattern: RegExp) => {
+      for (let i = 0; i < 50 && !logged.some((l) => pattern.test(l)); i++) await new Promise((r) => setTimeout(r, 50));
+      return logged.filter((l) => pattern.test(l)).map(postgresLogLevel);
+    };
+    expect(await levelOf(new RegExp(`WARNING:.*${marker}`))).toEqual(['warn']);
+    expect(await levelOf(/FATAL:.*password authentication failed/)).toEqual(['error']);
+    expect(await levelOf(/ready to accept connections/)).toContain('debug');
   });
 });

@@ -16,7 +16,22 @@ export interface EmbeddedPostgresOptions {
   password: string;
   /** 0 or unset: a free port. */
   port?: number;
+  /** Each line the database writes to its log (and this class's own notes), for postgresLogLevel. */
   onLog?: (line: string) => void;
+}
+
+/**
+ * The level at which a line of the embedded database's log is worth logging: its warnings and
+ * errors (a full disk, a corrupt page, a refused password) at warn and error, where an operator
+ * sees them at the default LOG_LEVEL; its routine lines (start, checkpoints) at debug. Only the
+ * line naming the severity is raised: the DETAIL, STATEMENT and CONTEXT lines that follow it may
+ * quote the values of a statement, and stay at debug.
+ */
+export function postgresLogLevel(line: string): 'error' | 'warn' | 'debug' {
+  const severity = /^[^[\n]*\[\d+\] ([A-Z]+):/.exec(line)?.[1];
+  if (severity === 'PANIC' || severity === 'FATAL') return 'error';
+  if (severity === 'ERROR' || severity === 'WARNING') return 'warn';
+  return 'debug';
 }
 
 /**

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { loadSecrets, type AppConfig } from '../config/config.js';
 import { dataSourceOptions, runMigrations } from './data-source.js';
-import { EmbeddedPostgres } from './embedded-postgres.js';
+import { EmbeddedPostgres, postgresLogLevel } from './embedded-postgres.js';
 
 export interface PreparedDatabase {
   url: string;
@@ -20,7 +20,7 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
     embedded = new EmbeddedPostgres({
       dataDir,
       password: loadSecrets(config.dataDir).embeddedDbPassword,
-      onLog: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+      onLog: (line) => logger[postgresLogLevel(line)]({ component: 'embedded-postgres' }, line),
     });
     logger.info({ dataDir }, 'starting the embedded PostgreSQL (DATABASE_URL is unset)');
     url = await embedded.start();
