@@ -9,6 +9,7 @@ import { EmbeddedPostgres, freePort, sharedBuffersMb } from '../src/database/emb
 import { startServerProcess, startTestApp, type ServerProcess, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, joinGuest, loginStaff, request } from './support/http.js';
+import { freezePostgres } from './support/process.js';
 import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
 
 describe('a server killed with SIGKILL during a burst', () => {
@@ -65,6 +66,18 @@ describe('a server killed with SIGKILL during a burst', () => {
   }, 60_000);
 });
 
+/** Sends the same message again (same clientMsgId) every 2 s until it is acked, as the web client does. */
+function retryUntilAcked(socket: TestSocket, conversationId: string, body: string, clientMsgId: string): Promise<unknown> {
+  return eventually(
+    async () => {
+      socket.sendMessage(conversationId, body, clientMsgId);
+      return socket.waitFor('message.ack', (d) => d.clientMsgId === clientMsgId, 2_000).catch(() => undefined);
+    },
+    20_000,
+    'an ack once the database answers again',
+  );
+}
+
 describe('Postgres going away mid-conversation', () => {
   let embedded: EmbeddedPostgres;
   let t: TestApp | undefined;
@@ -119,14 +132,7 @@ describe('Postgres going away mid-conversation', () => {
 
     await embedded.start();
     // The same socket retries the same message: stored once, acked, and fanned out.
-    await eventually(
-      async () => {
-        gs.sendMessage(guest.conversationId, 'during the outage', lost);
-        return gs.waitFor('message.ack', (d) => d.clientMsgId === lost, 2_000).catch(() => undefined);
-      },
-      20_000,
-      'an ack after the database came back',
-    );
+    await retryUntilAcked(gs, guest.conversationId, 'during the outage', lost);
     expect((await ss.waitFor('message.new', (d) => d.message.clientMsgId === lost, 10_000)).data.message.seq).toBe(2);
     await eventually(async () => (await handshakeStatus(t!.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])) === 101, 10_000, 'handshakes');
     expect((await request('GET', `${t!.baseUrl}/readyz`)).status).toBe(200);
@@ -140,6 +146,38 @@ describe('Postgres going away mid-conversation', () => {
     ]);
     gs.close();
     ss.close();
+  }, 60_000);
+
+  it('answers unavailable and 503 while it answers nothing at all (frozen), and stores the retry once', async () => {
+    // An instance with a short statement timeout, so that the wait for an answer is short too.
+    const short = await startTestApp(embedded.url, { DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
+    const admin = await loginStaff(short.baseUrl);
+    const guest = await joinGuest(short.baseUrl, (await checkIn(short.baseUrl, admin.accessToken)).joinCode);
+    const gs = await connect(short.wsUrl, guest.accessToken);
+    let thaw: (() => void) | undefined = freezePostgres(path.join(dir!, 'pg'));
+    try {
+      const started = Date.now();
+      const frozen = gs.sendMessage(guest.conversationId, 'while it is frozen');
+      expect((await gs.waitFor('error', (d) => d.ref === frozen, 10_000)).data.code).toBe('unavailable');
+      // Not the database's statement timeout (it cannot run): the server's own wait for an answer.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+      expect(await handshakeStatus(short.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])).toBe(503);
+      expect(gs.ofEvent('message.ack')).toEqual([]);
+
+      thaw();
+      thaw = undefined;
+      await retryUntilAcked(gs, guest.conversationId, 'while it is frozen', frozen);
+      const check = new pg.Client({ connectionString: embedded.url });
+      await check.connect();
+      const { rows } = await check.query('SELECT seq, body FROM messages WHERE conversation_id = $1', [guest.conversationId]);
+      await check.end();
+      expect(rows).toEqual([{ seq: 1, body: 'while it is frozen' }]);
+      expect(await handshakeStatus(short.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`])).toBe(101);
+    } finally {
+      thaw?.();
+      gs.close();
+      await short.close();
+    }
   }, 60_000);
 });
 

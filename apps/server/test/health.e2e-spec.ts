@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pgDriver from 'pg';
@@ -9,6 +9,7 @@ import { EmbeddedPostgres, freePort, postgresLogLevel } from '../src/database/em
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { request } from './support/http.js';
+import { freezePostgres } from './support/process.js';
 
 describe('health', () => {
   let db: TestDatabase;
@@ -66,22 +67,6 @@ describe('health', () => {
   });
 });
 
-/** Direct children of a process, from /proc. */
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        // The command name may hold spaces and parentheses: read the fields after the last ')'.
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
 describe('readiness while the database is down', () => {
   let pg: EmbeddedPostgres;
   let t: TestApp;
@@ -124,10 +109,7 @@ describe('readiness while the database is down', () => {
   });
 
   it('answers 503 within about a second when Postgres hangs', async () => {
-    // Freeze the whole server: the postmaster and every backend (each backend is its own process group).
-    const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    const frozen = [pid, ...childrenOf(pid)];
-    for (const p of frozen) process.kill(p, 'SIGSTOP');
+    const thaw = freezePostgres(dataDir);
     try {
       const started = Date.now();
       const res = await ready();
@@ -136,7 +118,7 @@ describe('readiness while the database is down', () => {
       expect(elapsed).toBeGreaterThanOrEqual(900);
       expect(elapsed).toBeLessThan(2500);
     } finally {
-      for (const p of frozen) process.kill(p, 'SIGCONT');
+      thaw();
     }
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {

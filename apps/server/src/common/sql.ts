@@ -26,6 +26,12 @@ export function poolOf(ds: DataSource): pg.Pool {
   return (ds.driver as unknown as { master: pg.Pool }).master;
 }
 
+/** `query` with pg's client-side limit on waiting for its answer (`query_timeout`, not in pg's QueryConfig type). */
+export function answeredWithin<I>(query: pg.QueryConfig<I>, timeoutMs: number): pg.QueryConfig<I> {
+  const limited: pg.QueryConfig<I> & { query_timeout: number } = { ...query, query_timeout: timeoutMs };
+  return limited;
+}
+
 /**
  * Runs `work` in one transaction on a pooled connection. While the connection is checked out it
  * has a listener for its `error` event: pg emits one when the socket dies (Postgres restarted or

@@ -45,6 +45,19 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
   };
 }
 
+/**
+ * How long the send path and the handshakes wait for the database's answer before they give up on
+ * it: the statement timeout plus a margin for the commit and the network. The statement timeout is
+ * the database's own limit and needs a database that still runs; this one is the client's, for a
+ * database that does not answer at all (its host frozen, packets dropped on the way): the query
+ * fails, its connection is discarded, and the sends are answered `unavailable`. Whether the
+ * database then commits what it was sent or not, the client's retry under the same clientMsgId
+ * is stored once.
+ */
+export function answerTimeoutMs(statementTimeoutMs: number): number {
+  return statementTimeoutMs + 2000;
+}
+
 /** Runs pending migrations under an advisory lock, so several instances may start at once. */
 export async function runMigrations(ds: DataSource): Promise<string[]> {
   const runner = ds.createQueryRunner();
