@@ -6,9 +6,10 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { EmbeddedPostgres, freePort, sharedBuffersMb } from '../src/database/embedded-postgres.js';
+import { StaysRepository } from '../src/modules/stays/stays.repository.js';
 import { startServerProcess, startTestApp, type ServerProcess, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { checkIn, joinGuest, loginStaff, request } from './support/http.js';
+import { checkIn, joinGuest, loginStaff, refresh, request } from './support/http.js';
 import { freezePostgres } from './support/process.js';
 import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
 
@@ -231,6 +232,45 @@ describe('a database that does not answer in time', () => {
       os2.close();
     }
   }, 30_000);
+
+  it('writes nothing of a refresh whose answer could not be read, so the same cookie works once it can', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    const guest = await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode);
+    // The refresh reads the guest's stay after rotating the token; another session holds that read up.
+    const blocker = new pg.Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE');
+      expect((await refresh(t!.baseUrl, guest.cookie)).status).toBe(503);
+      await blocker.query('ROLLBACK');
+    } finally {
+      await blocker.end();
+    }
+    const again = await refresh(t!.baseUrl, guest.cookie);
+    expect(again.status).toBe(200);
+    expect(again.cookie).toBeDefined();
+  }, 30_000);
+
+  it('stores nothing of a check-in whose answer could not be read, so its retry is not refused as a taken room', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    // The answer's read fails once, as a statement timeout would make it (it cannot be held up by
+    // another session: it reads rows only this transaction has seen).
+    const repo = t!.app.get(StaysRepository);
+    const find = repo.find;
+    repo.find = () => {
+      repo.find = find;
+      return Promise.reject(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }));
+    };
+    const body = { guestName: 'Ada', familyName: 'Lovelace', roomNumber: 'R-503', checkOut: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10) };
+    try {
+      expect((await request('POST', `${t!.baseUrl}/api/stays`, { token: admin.accessToken, body })).status).toBe(503);
+    } finally {
+      repo.find = find;
+    }
+    expect((await db.query(`SELECT id FROM stays WHERE room_number = 'R-503'`)).rows).toEqual([]);
+    expect((await request('POST', `${t!.baseUrl}/api/stays`, { token: admin.accessToken, body })).status).toBe(201);
+  });
 });
 
 describe('graceful shutdown', () => {

@@ -51,8 +51,11 @@ export function toStaffUser(row: StaffCredentialsRow): StaffAuthResponse['user']
   };
 }
 
+/** The session's subject as read with the rotation (undefined when it no longer exists). */
+type RefreshedSubject = { type: 'staff'; user: StaffCredentialsRow | undefined } | { type: 'guest'; stay: GuestStayRow | undefined };
+
 type RefreshOutcome =
-  | { kind: 'ok'; sessionId: string; subjectType: SubjectType; subjectId: string; refreshToken: string }
+  | { kind: 'ok'; sessionId: string; subject: RefreshedSubject; refreshToken: string }
   | { kind: 'refused' };
 
 @Injectable()
@@ -170,18 +173,23 @@ export class AuthService {
       const next = newRefreshToken();
       await this.repo.markRotated(tx, tokenHash, row.session_id);
       await this.repo.insertRefreshToken(tx, hashRefreshToken(next), row.session_id, REFRESH_TOKEN_TTL_SECONDS);
-      return { kind: 'ok', sessionId: row.session_id, subjectType: row.subject_type, subjectId: row.subject_id, refreshToken: next };
+      // Read with the rotation, not after its COMMIT: a failed read then would leave the client
+      // without the new token while its old one counts as used.
+      const subject =
+        row.subject_type === 'staff'
+          ? { type: 'staff' as const, user: await this.repo.findStaffById(row.subject_id, tx) }
+          : { type: 'guest' as const, stay: await this.repo.findStay(row.subject_id, tx) };
+      return { kind: 'ok', sessionId: row.session_id, subject, refreshToken: next };
     });
     if (outcome.kind === 'refused') throw AuthException.unauthorized('invalid refresh token');
 
-    if (outcome.subjectType === 'staff') {
-      const user = await this.repo.findStaffById(outcome.subjectId);
-      if (!user || user.disabled) throw AuthException.unauthorized('invalid refresh token');
-      return { body: this.staffResponse(user, outcome.sessionId), refreshToken: outcome.refreshToken };
+    const { subject } = outcome;
+    if (subject.type === 'staff') {
+      if (!subject.user || subject.user.disabled) throw AuthException.unauthorized('invalid refresh token');
+      return { body: this.staffResponse(subject.user, outcome.sessionId), refreshToken: outcome.refreshToken };
     }
-    const stay = await this.repo.findStay(outcome.subjectId);
-    if (!stay || stay.status !== 'active') throw AuthException.unauthorized('the stay is checked out');
-    return { body: this.guestResponse(stay, outcome.sessionId), refreshToken: outcome.refreshToken };
+    if (!subject.stay || subject.stay.status !== 'active') throw AuthException.unauthorized('the stay is checked out');
+    return { body: this.guestResponse(subject.stay, outcome.sessionId), refreshToken: outcome.refreshToken };
   }
 
   /** Ends the session of the refresh cookie and/or of the bearer token; succeeds when there is none. */

@@ -54,7 +54,9 @@ export class StaysService {
       throw StaysException.invalid([`checkOut: must not be before checkIn (${checkIn}, today at the hotel)`]);
     }
     try {
-      const { stayId, joinCode } = await this.repo.transaction(async (tx) => {
+      // The answer is read in the transaction that writes it: a failure after COMMIT would answer an
+      // error for a check-in that happened, and its retry would find the room occupied.
+      const { stay, joinCode } = await this.repo.transaction(async (tx) => {
         if (await this.repo.roomHasActiveStay(tx, input.roomNumber)) throw StaysException.roomOccupied(input.roomNumber);
         for (let attempt = 0; attempt < JOIN_CODE_ATTEMPTS; attempt++) {
           const code = generateJoinCode();
@@ -70,12 +72,11 @@ export class StaysService {
           if (!id) continue;
           const conversationId = await this.repo.insertConversation(tx, id);
           await this.bus.publish({ type: 'conversation.changed', conversationId }, tx);
-          return { stayId: id, joinCode: code };
+          return { stay: (await this.repo.find(id, tx))!, joinCode: code };
         }
         throw new Error('could not draw an unused join code');
       });
-      const stay = (await this.repo.find(stayId))!;
-      this.logger.info({ stayId, conversationId: stay.conversation_id, by: actor.id }, 'guest checked in');
+      this.logger.info({ stayId: stay.id, conversationId: stay.conversation_id, by: actor.id }, 'guest checked in');
       return { stay: toStay(stay), ...this.joinCard(joinCode) };
     } catch (err) {
       if (isUniqueViolation(err, ACTIVE_ROOM_KEY)) throw StaysException.roomOccupied(input.roomNumber);
