@@ -11,6 +11,7 @@ import { startServerProcess, startTestApp, type ServerProcess, type TestApp } fr
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, joinGuest, loginStaff, refresh, request } from './support/http.js';
 import { freezePostgres } from './support/process.js';
+import { startPgProxy, type PgProxy } from './support/proxy.js';
 import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
 
 describe('a server killed with SIGKILL during a burst', () => {
@@ -271,6 +272,41 @@ describe('a database that does not answer in time', () => {
     expect((await db.query(`SELECT id FROM stays WHERE room_number = 'R-503'`)).rows).toEqual([]);
     expect((await request('POST', `${t!.baseUrl}/api/stays`, { token: admin.accessToken, body })).status).toBe(201);
   });
+});
+
+describe('a bus connection that dies without a word', () => {
+  let db: TestDatabase;
+  let proxy: PgProxy;
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startPgProxy(db.url);
+    // Statement timeout 1 s: the bus connection must answer its pings within 3 s.
+    t = await startTestApp(proxy.url, { DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('is noticed and replaced, and what was committed meanwhile is delivered', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    const guest = await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode);
+    const gs = await connect(t!.wsUrl, guest.accessToken);
+    const ss = await connect(t!.wsUrl, admin.accessToken);
+    try {
+      proxy.silenceBus();
+      // Stored and acked (the pool's connections are fine), but the notification goes nowhere.
+      const id = ss.sendMessage(guest.conversationId, 'your taxi is here');
+      await ss.waitFor('message.ack', (d) => d.clientMsgId === id);
+      const delivered = await gs.waitFor('message.new', (d) => d.message.clientMsgId === id, 15_000);
+      expect(delivered.data.message.body).toBe('your taxi is here');
+    } finally {
+      gs.close();
+      ss.close();
+    }
+  }, 30_000);
 });
 
 describe('graceful shutdown', () => {

@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BUS_CHANNEL, EventBus, encodeBusEvent, type BusEvent, type PublishedEvent } from '../../common/event-bus.js';
 import { LOGGER } from '../../common/logger.js';
+import { answeredWithin } from '../../common/sql.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { answerTimeoutMs } from '../../database/data-source.js';
 
 type Listener = (event: BusEvent) => void;
 /** Called after the LISTEN connection came back, with the time it was lost. */
@@ -13,12 +16,20 @@ type ReconnectListener = (lostAt: Date) => void;
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
+/** How often the LISTEN connection is asked a question, to learn that it still answers. */
+const PING_MS = 5_000;
 
 /**
  * The bus between server instances: NOTIFY (inside the committing transaction when there is one)
  * and LISTEN on one dedicated connection per instance. Postgres delivers notifications in commit
  * order, so every instance sees a conversation's messages in seq order. This instance hears its
  * own notifications too and delivers to its sockets from them, like every other instance.
+ *
+ * A LISTEN connection only receives: one that dies without a word (a firewall or NAT forgetting an
+ * idle connection, a database host gone) would leave this instance deaf while every send is still
+ * acked. So it is pinged every PING_MS; one that does not answer within the answer timeout (see
+ * answerTimeoutMs) is taken for lost since it last answered, replaced, and what was committed
+ * meanwhile is delivered by the reconnect listeners. The pings also keep it from looking idle.
  */
 @Injectable()
 export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,13 +42,20 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
   private lostAt: Date | undefined;
   private retryMs = RECONNECT_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pinging = false;
+  /** When the LISTEN connection last proved alive (a notification or a ping answered). */
+  private heardAt = 0;
+  private readonly pingTimeoutMs: number;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'databaseStatementTimeoutMs'>,
     @Inject(LOGGER) logger: Logger,
   ) {
     super();
     this.logger = logger.child({ component: 'bus' });
+    this.pingTimeoutMs = answerTimeoutMs(config.databaseStatementTimeoutMs);
   }
 
   async publish(event: PublishedEvent, tx?: EntityManager): Promise<void> {
@@ -60,11 +78,14 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();
+    this.pingTimer = setInterval(() => void this.ping(), PING_MS);
+    this.pingTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -77,6 +98,7 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client));
     client.on('notification', (n) => {
+      this.heardAt = Date.now();
       if (n.channel === BUS_CHANNEL && n.payload) this.dispatch(n.payload);
     });
     try {
@@ -93,6 +115,7 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
       return;
     }
     this.client = client;
+    this.heardAt = Date.now();
     this.retryMs = RECONNECT_MIN_MS;
     const lostAt = this.lostAt;
     this.lostAt = undefined;
@@ -114,6 +137,30 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
       void this.connect();
     }, this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);
+  }
+
+  /** Asks the LISTEN connection a question; one that does not answer in time is replaced. */
+  private async ping(): Promise<void> {
+    const client = this.client;
+    if (!client || this.pinging) return;
+    this.pinging = true;
+    try {
+      await client.query(answeredWithin({ text: 'SELECT 1' }, this.pingTimeoutMs));
+      if (this.client === client) this.heardAt = Date.now();
+    } catch (err) {
+      if (this.client !== client) return;
+      // Whatever was committed after it last answered may not have reached it.
+      this.lostAt ??= new Date(this.heardAt);
+      this.lost(client, err as Error);
+      // Its late events are no longer listened to; its errors are swallowed (an 'error' nobody
+      // listens to would end the process). Ending it may wait on the dead socket: not awaited.
+      client.removeAllListeners('end');
+      client.removeAllListeners('error');
+      client.on('error', () => undefined);
+      void client.end().catch(() => undefined);
+    } finally {
+      this.pinging = false;
+    }
   }
 
   private dispatch(payload: string): void {
