@@ -71,7 +71,11 @@ export function wsCodeOf(kind: ErrorKind): WsErrorCode {
 // operator; its transaction is rolled back, so nothing of it was stored.
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
-/** True when an error means the database cannot be reached or did not answer in time (so nothing was stored; retry later). */
+/**
+ * True when an error means the database cannot be reached or did not answer in time: retry later.
+ * Nothing was stored, except when no answer came at all (isUnanswered): the database may still
+ * commit the statement, which is why every write a client retries is idempotent.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;
   const e = err as { code?: string; message?: string; driverError?: unknown; cause?: unknown };

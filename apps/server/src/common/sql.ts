@@ -26,6 +26,14 @@ export function poolOf(ds: DataSource): pg.Pool {
   return (ds.driver as unknown as { master: pg.Pool }).master;
 }
 
+/**
+ * True when a query given a limit by answeredWithin got no answer in time. Unlike a statement the
+ * database cancelled, it may still be committed, once the database gets to it.
+ */
+export function isUnanswered(err: unknown): boolean {
+  return (err as { message?: string } | undefined)?.message === 'Query read timeout';
+}
+
 /** `query` with pg's client-side limit on waiting for its answer (`query_timeout`, not in pg's QueryConfig type). */
 export function answeredWithin<I>(query: pg.QueryConfig<I>, timeoutMs: number): pg.QueryConfig<I> {
   const limited: pg.QueryConfig<I> & { query_timeout: number } = { ...query, query_timeout: timeoutMs };

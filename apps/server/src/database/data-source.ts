@@ -18,8 +18,9 @@ const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
 
 /**
  * Options for a data source on `url`. `statementTimeoutMs`: the server's own connections cancel any
- * statement (lock waits included) that runs longer, so a database that stops answering fails sends
- * and handshakes with `unavailable` / 503 instead of holding them without end. Without it (the
+ * statement (lock waits included) that runs longer, so a database held up (a lock, a long
+ * statement) fails sends and handshakes with `unavailable` / 503 instead of holding them without
+ * end; one that answers nothing at all is left to answerTimeoutMs. Without it (the
  * migrations' connection, the CLI) statements have no limit, whatever the role or database sets:
  * building an index on a large table may take long.
  */

@@ -23,8 +23,10 @@ function childrenOf(pid: number): number[] {
  */
 export function freezePostgres(dataDir: string): () => void {
   const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  // The postmaster first: stopped, it starts no backend after its children are listed.
+  process.kill(pid, 'SIGSTOP');
   const frozen = [pid, ...childrenOf(pid)];
-  for (const p of frozen) process.kill(p, 'SIGSTOP');
+  for (const p of frozen.slice(1)) process.kill(p, 'SIGSTOP');
   return () => {
     for (const p of frozen) process.kill(p, 'SIGCONT');
   };

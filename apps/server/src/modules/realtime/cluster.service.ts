@@ -4,6 +4,9 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
 import { Batcher } from '../../common/batcher.js';
 import { LOGGER } from '../../common/logger.js';
+import { isUnanswered } from '../../common/sql.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { answerTimeoutMs } from '../../database/data-source.js';
 import { encode } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { PgEventBus } from './pg-event-bus.js';
@@ -18,9 +21,8 @@ const HEARTBEAT_MS = 2_000;
  * a second one, and the write of each statement to the database cost the server about as much as
  * a handshake's own answer to its client (`strace -T` during a ramp: ~0.1 ms each). A statement
  * held up in the database (waiting on a lock, or running long) is cancelled after the statement
- * timeout (DATABASE_STATEMENT_TIMEOUT_MS) and its handshakes answered 503; a connection that goes
- * silent altogether (a network that drops every packet) holds them back until the operating system
- * gives up on it, as it did with two round trips at a time.
+ * timeout (DATABASE_STATEMENT_TIMEOUT_MS) and its handshakes answered 503; a database that answers
+ * nothing at all is given up on 2 s later (answerTimeoutMs), and its handshakes answered 503 too.
  */
 const BATCHING = { concurrency: 1, max: 64 };
 
@@ -39,6 +41,15 @@ export class ClusterService implements OnApplicationBootstrap {
   private stopped = false;
   /** Closed sockets whose row could not be deleted at once: the heartbeat retries. */
   private readonly released = new Set<string>();
+  /**
+   * Sockets whose handshake got no answer from the database (and was refused with 503): the
+   * database may still register them when it runs the statement, and nothing would ever remove
+   * those rows, which count against their subject's limit. The heartbeats delete them until the
+   * time given, pushed back while the database does not answer the heartbeat either.
+   */
+  private readonly abandoned = new Map<string, number>();
+  /** How long abandoned rows are looked for after the database last failed to answer. */
+  private readonly abandonedKeepMs: number;
   private readonly opens = new Batcher<OpenRequest, OpenResult>((requests) => this.repo.open(this.bus.instanceId, requests, Limits.socketsPerSubject), BATCHING);
   private readonly releases = new Batcher<string, void>(async (ids) => {
     await this.repo.release(ids);
@@ -50,9 +61,12 @@ export class ClusterService implements OnApplicationBootstrap {
     private readonly repo: RealtimeRepository,
     private readonly registry: ConnectionRegistry,
     private readonly bus: PgEventBus,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'databaseStatementTimeoutMs'>,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'cluster' });
+    // A statement the database runs late still ends within its statement timeout.
+    this.abandonedKeepMs = answerTimeoutMs(config.databaseStatementTimeoutMs) + 30_000;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,7 +78,10 @@ export class ClusterService implements OnApplicationBootstrap {
 
   /** The handshake's database round trip (see RealtimeRepository.open), shared by the handshakes arriving together. */
   open(socketId: string, claims: OpenRequest['claims']): Promise<OpenResult> {
-    return this.opens.call({ socketId, claims });
+    return this.opens.call({ socketId, claims }).catch((err: unknown) => {
+      if (isUnanswered(err)) this.abandoned.set(socketId, Date.now() + this.abandonedKeepMs);
+      throw err;
+    });
   }
 
   /** Forgets a closed socket; a row that cannot be deleted now is deleted by the next heartbeat. */
@@ -132,12 +149,17 @@ export class ClusterService implements OnApplicationBootstrap {
     if (this.stopped || this.beating) return;
     this.beating = true;
     const released = [...this.released];
+    const abandoned = [...this.abandoned.keys()];
     try {
       const open = (): SocketRow[] => [...this.registry.all].map((c) => ({ id: c.id, subjectType: c.actor.type, subjectId: c.actor.id }));
-      await this.repo.heartbeat(this.bus.instanceId, open, released);
+      await this.repo.heartbeat(this.bus.instanceId, open, [...released, ...abandoned]);
       for (const id of released) this.released.delete(id);
+      const now = Date.now();
+      for (const id of abandoned) if (this.abandoned.get(id)! < now) this.abandoned.delete(id);
     } catch (err) {
       if (!isDatabaseUnavailable(err)) this.logger.error({ err: { message: (err as Error).message } }, 'heartbeat failed');
+      const until = Date.now() + this.abandonedKeepMs;
+      for (const id of abandoned) this.abandoned.set(id, Math.max(this.abandoned.get(id)!, until));
       return;
     } finally {
       this.beating = false;
