@@ -299,8 +299,10 @@ describe('a bus connection that dies without a word', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await startPgProxy(db.url);
-    // Statement timeout 1 s: the bus connection must answer its pings within 3 s.
-    t = await startTestApp(proxy.url, { DATABASE_STATEMENT_TIMEOUT_MS: '1000' });
+    // Statement timeout 4 s: the bus connection must answer its pings within 6 s. So the loss is
+    // noticed more than 5 s (the catch-up's margin for clocks) after the message below: only a
+    // catch-up from when the connection last answered finds it.
+    t = await startTestApp(proxy.url, { DATABASE_STATEMENT_TIMEOUT_MS: '4000' });
   });
   afterAll(async () => {
     await t?.close();
@@ -318,7 +320,7 @@ describe('a bus connection that dies without a word', () => {
       // Stored and acked (the pool's connections are fine), but the notification goes nowhere.
       const id = ss.sendMessage(guest.conversationId, 'your taxi is here');
       await ss.waitFor('message.ack', (d) => d.clientMsgId === id);
-      const delivered = await gs.waitFor('message.new', (d) => d.message.clientMsgId === id, 15_000);
+      const delivered = await gs.waitFor('message.new', (d) => d.message.clientMsgId === id, 20_000);
       expect(delivered.data.message.body).toBe('your taxi is here');
     } finally {
       gs.close();

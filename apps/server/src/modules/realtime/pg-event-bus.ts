@@ -18,6 +18,8 @@ const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 2_000;
 /** How often the LISTEN connection is asked a question, to learn that it still answers. */
 const PING_MS = 5_000;
+/** The longest it is given to answer (less when the statement timeout is short). */
+const PING_TIMEOUT_MAX_MS = 12_000;
 
 /**
  * The bus between server instances: NOTIFY (inside the committing transaction when there is one)
@@ -28,8 +30,9 @@ const PING_MS = 5_000;
  * A LISTEN connection only receives: one that dies without a word (a firewall or NAT forgetting an
  * idle connection, a database host gone) would leave this instance deaf while every send is still
  * acked. So it is pinged every PING_MS; one that does not answer within the answer timeout (see
- * answerTimeoutMs) is taken for lost since it last answered, replaced, and what was committed
- * meanwhile is delivered by the reconnect listeners. The pings also keep it from looking idle.
+ * answerTimeoutMs, at most PING_TIMEOUT_MAX_MS) is taken for lost since it last answered and
+ * replaced, and the reconnect listeners deliver the messages committed meanwhile. The pings also
+ * keep it from looking idle.
  */
 @Injectable()
 export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,7 +58,7 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
   ) {
     super();
     this.logger = logger.child({ component: 'bus' });
-    this.pingTimeoutMs = answerTimeoutMs(config.databaseStatementTimeoutMs);
+    this.pingTimeoutMs = Math.min(answerTimeoutMs(config.databaseStatementTimeoutMs), PING_TIMEOUT_MAX_MS);
   }
 
   async publish(event: PublishedEvent, tx?: EntityManager): Promise<void> {
@@ -103,7 +106,7 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${BUS_CHANNEL}`);
+      await client.query(answeredWithin({ text: `LISTEN ${BUS_CHANNEL}` }, this.pingTimeoutMs));
     } catch (err) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -129,7 +132,8 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
     if (this.client === client) this.client = undefined;
     else if (this.client) return; // an older connection's late event
     if (this.stopped || this.retryTimer) return;
-    this.lostAt ??= new Date();
+    // What was committed after it last proved alive may not have reached it.
+    this.lostAt ??= this.heardAt > 0 ? new Date(this.heardAt) : new Date();
     this.logger.warn({ err: err ? { message: err.message, code: (err as { code?: string }).code } : undefined }, 'bus connection lost; reconnecting');
     client.removeAllListeners('notification');
     this.retryTimer = setTimeout(() => {
@@ -149,8 +153,6 @@ export class PgEventBus extends EventBus implements OnApplicationBootstrap, OnAp
       if (this.client === client) this.heardAt = Date.now();
     } catch (err) {
       if (this.client !== client) return;
-      // Whatever was committed after it last answered may not have reached it.
-      this.lostAt ??= new Date(this.heardAt);
       this.lost(client, err as Error);
       // Its late events are no longer listened to; its errors are swallowed (an 'error' nobody
       // listens to would end the process). Ending it may wait on the dead socket: not awaited.
