@@ -151,7 +151,7 @@ describe('Postgres going away mid-conversation', () => {
     ss.close();
   }, 60_000);
 
-  it('answers unavailable and 503 while it answers nothing at all (frozen), stores the retry once and leaves no socket behind', async () => {
+  it('answers unavailable and 503 (sends, handshakes, requests) while it answers nothing at all (frozen), stores the retry once and leaves no socket behind', async () => {
     // An instance with a shorter statement timeout, so that the wait for an answer (4.5 s) is
     // shorter too, and longer than the 3 s a new pooled connection is given to connect.
     const short = await startTestApp(embedded.url, { DATABASE_STATEMENT_TIMEOUT_MS: '2500' });
@@ -161,17 +161,19 @@ describe('Postgres going away mid-conversation', () => {
     // Connections open and idle in the pool, so that the send and the handshake below reach the
     // database and wait for its answer.
     const pool = poolOf(short.app.get(DataSource));
-    await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.05)')));
-    expect(pool.idleCount).toBeGreaterThanOrEqual(2);
+    await Promise.all([1, 2, 3, 4].map(() => pool.query('SELECT pg_sleep(0.05)')));
+    expect(pool.idleCount).toBeGreaterThanOrEqual(3);
     let thaw: (() => void) | undefined = freezePostgres(path.join(dir!, 'pg'));
     try {
       const started = Date.now();
       const frozen = gs.sendMessage(guest.conversationId, 'while it is frozen');
       const refused = handshakeStatus(short.wsUrl, ['bellhop.v1', `bearer.${admin.accessToken}`]);
+      const page = request('GET', `${short.baseUrl}/api/stays`, { token: admin.accessToken });
       expect((await gs.waitFor('error', (d) => d.ref === frozen, 10_000)).data.code).toBe('unavailable');
       // Not the database's statement timeout (it cannot run): the server's own wait for an answer.
       expect(Date.now() - started).toBeGreaterThanOrEqual(4000);
       expect(await refused).toBe(503);
+      expect((await page).status).toBe(503);
       expect(gs.ofEvent('message.ack')).toEqual([]);
 
       thaw();

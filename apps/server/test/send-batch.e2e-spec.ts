@@ -11,9 +11,6 @@ import { listenToBus, type BusListener } from './support/bus.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { eventually, sleep } from './support/ws.js';
 
-/** The server's default statement timeout. */
-const CONFIG = { databaseStatementTimeoutMs: 10_000 };
-
 // The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
 // rows, conversations, read cursors and the bus notifications it sends.
 describe('the group commit of a batch of sends', () => {
@@ -62,7 +59,7 @@ describe('the group commit of a batch of sends', () => {
     db = await createTestDatabase();
     ds = new DataSource(dataSourceOptions(db.url));
     await ds.initialize();
-    repo = new MessagesRepository(ds, CONFIG);
+    repo = new MessagesRepository(ds);
     bus = await listenToBus(db.url);
   });
   afterAll(async () => {
@@ -257,7 +254,7 @@ describe('the group commit of a batch of sends', () => {
         merges++;
         return super.mergeSearchIndexPendingList();
       }
-    })(appDs, CONFIG);
+    })(appDs);
     const jobs = new SearchIndexJobs(appRepo, 20, logger);
     try {
       await repo.mergeSearchIndexPendingList();
@@ -356,7 +353,7 @@ describe('the group commit of a batch of sends', () => {
       await client.query("LOAD 'auto_explain'");
       await client.query("SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = 'notice'");
       client.release();
-      const one = new MessagesRepository(single, CONFIG);
+      const one = new MessagesRepository(single);
       const first = guestSend(a, 'planned now');
       expect((await one.commitBatch([first]))[0].kind).toBe('stored');
 

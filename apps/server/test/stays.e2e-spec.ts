@@ -400,7 +400,7 @@ describe('stays and guest join', () => {
       }
     });
 
-    it('is not cut short by the statement timeout: it waits for a lock as long as it takes', async () => {
+    it('is not cut short by the statement timeout nor the wait for an answer: it waits for a lock as long as it takes', async () => {
       const short = await startTestApp(db.url, { RETENTION_DAYS: '1', DATABASE_STATEMENT_TIMEOUT_MS: '100' });
       const blocker = new pg.Client({ connectionString: db.url });
       await blocker.connect();
@@ -408,10 +408,11 @@ describe('stays and guest join', () => {
         const s = await h.checkIn(staff);
         await h.checkOut(staff, s.stay.id);
         await db.query(`UPDATE stays SET checked_out_at = now() - interval '25 hours' WHERE id = $1`, [s.stay.id]);
-        // Another session holds the stay's conversation for longer than any statement may run.
+        // Another session holds the stay's conversation for longer than any statement may run
+        // (0.1 s) and than an answer is waited for (2.1 s).
         await blocker.query('BEGIN');
         await blocker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [s.stay.conversationId]);
-        const released = sleep(600).then(() => blocker.query('ROLLBACK'));
+        const released = sleep(2600).then(() => blocker.query('ROLLBACK'));
         const deleted = await short.app.get(StaysJobs).runRetention();
         await released;
         expect(deleted.stays).toBeGreaterThanOrEqual(1);

@@ -20,7 +20,7 @@ const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
  * Options for a data source on `url`. `statementTimeoutMs`: the server's own connections cancel any
  * statement (lock waits included) that runs longer, so a database held up (a lock, a long
  * statement) fails sends and handshakes with `unavailable` / 503 instead of holding them without
- * end; one that answers nothing at all is left to answerTimeoutMs. Without it (the
+ * end; and they wait for any answer at most answerTimeoutMs. Without it (the
  * migrations' connection, the CLI) statements have no limit, whatever the role or database sets:
  * building an index on a large table may take long.
  */
@@ -42,22 +42,28 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
       // short queries, and a large cost estimate (an inbox page's unread counts) made PostgreSQL
       // compile each execution, which took longer than running it.
       options: `-c synchronous_commit=on -c jit=off${timeout}`,
+      // See answerTimeoutMs (pg's query_timeout; 0 is none).
+      ...(statementTimeoutMs ? { query_timeout: answerTimeoutMs(statementTimeoutMs) } : {}),
     },
   };
 }
 
 /**
- * How long the send path and the handshakes wait for the database's answer before they give up on
- * it: the statement timeout plus a margin for the commit and the network. The statement timeout is
- * the database's own limit and needs a database that still runs; this one is the client's, for a
+ * How long the server waits for the database's answer to any query before it gives up on it: the
+ * statement timeout plus a margin for the commit and the network. The statement timeout is the
+ * database's own limit and needs a database that still runs; this one is the client's, for a
  * database that does not answer at all (its host frozen, packets dropped on the way): the query
- * fails, its connection is discarded, and the sends are answered `unavailable`. Whether the
- * database then commits what it was sent or not, the client's retry under the same clientMsgId
- * is stored once.
+ * fails, its connection is discarded, and sends are answered `unavailable`, requests and
+ * handshakes 503. Whether the database then commits what it was sent or not, the client's retry
+ * under the same clientMsgId is stored once (for a handshake, see ClusterService.abandoned). Work
+ * that lifts the statement timeout lifts this too (NO_ANSWER_LIMIT).
  */
 export function answerTimeoutMs(statementTimeoutMs: number): number {
   return statementTimeoutMs + 2000;
 }
+
+/** A query's answer timeout that is none in practice (the longest a Node.js timer may wait). */
+export const NO_ANSWER_LIMIT = 2 ** 31 - 1;
 
 /** Runs pending migrations under an advisory lock, so several instances may start at once. */
 export async function runMigrations(ds: DataSource): Promise<string[]> {

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Message } from '@bellhop/protocol';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { answerTimeoutMs } from '../../database/data-source.js';
-import { answeredWithin, poolOf } from '../../common/sql.js';
+import { poolOf } from '../../common/sql.js';
 import { BUS_CHANNEL } from '../../common/event-bus.js';
 import type { SessionPrincipalRow } from '../auth/auth.repository.js';
 import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper.js';
@@ -57,15 +55,7 @@ export class DuplicateRaceError extends Error {}
 /** The messages table: the group commit and history reads (raw SQL on the hot path). */
 @Injectable()
 export class MessagesRepository {
-  /** See answerTimeoutMs. */
-  private readonly answerTimeoutMs: number;
-
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    @Inject(APP_CONFIG) config: Pick<AppConfig, 'databaseStatementTimeoutMs'>,
-  ) {
-    this.answerTimeoutMs = answerTimeoutMs(config.databaseStatementTimeoutMs);
-  }
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   private get pool(): pg.Pool {
     return poolOf(this.ds);
@@ -94,7 +84,7 @@ export class MessagesRepository {
   async commitBatch(requests: SendRequest[]): Promise<SendOutcome[]> {
     let rows: SendBatchRow[];
     try {
-      const query = {
+      ({ rows } = await this.pool.query<SendBatchRow>({
         ...SEND_BATCH,
         values: [
           requests.map((r) => r.conversationId),
@@ -107,8 +97,7 @@ export class MessagesRepository {
           requests.map((r) => r.origin ?? null),
           BUS_CHANNEL,
         ],
-      };
-      ({ rows } = await this.pool.query<SendBatchRow>(answeredWithin(query, this.answerTimeoutMs)));
+      }));
     } catch (err) {
       const e = err as { code?: string; constraint?: string };
       if (e.code === '23505' && e.constraint === UNIQUE_CLIENT_MSG) throw new DuplicateRaceError('clientMsgId stored concurrently');

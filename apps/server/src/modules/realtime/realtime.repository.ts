@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { answerTimeoutMs } from '../../database/data-source.js';
-import { answeredWithin, inTransaction, poolOf } from '../../common/sql.js';
+import { inTransaction, poolOf } from '../../common/sql.js';
 import type { SessionPrincipalRow } from '../auth/auth.repository.js';
 
 /** An instance whose heartbeat is older than this is taken for dead: its sockets no longer count. */
@@ -72,15 +70,7 @@ export interface SocketRow {
 /** The cluster-wide socket registry (tables realtime_instances and realtime_sockets). */
 @Injectable()
 export class RealtimeRepository {
-  /** See answerTimeoutMs. */
-  private readonly answerTimeoutMs: number;
-
-  constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    @Inject(APP_CONFIG) config: Pick<AppConfig, 'databaseStatementTimeoutMs'>,
-  ) {
-    this.answerTimeoutMs = answerTimeoutMs(config.databaseStatementTimeoutMs);
-  }
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   private get pool(): pg.Pool {
     return poolOf(this.ds);
@@ -94,7 +84,7 @@ export class RealtimeRepository {
    * One result per request, in order.
    */
   async open(instanceId: string, requests: OpenRequest[], max: number): Promise<OpenResult[]> {
-    const query = {
+    const { rows } = await this.pool.query<OpenRow>({
       name: 'bh_open_sockets',
       text: 'SELECT * FROM bellhop_open_sockets($1, $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6, $7)',
       values: [
@@ -106,8 +96,7 @@ export class RealtimeRepository {
         Math.floor(max),
         INSTANCE_TTL_SECONDS,
       ],
-    };
-    const { rows } = await this.pool.query<OpenRow>(answeredWithin(query, this.answerTimeoutMs));
+    });
     const out: OpenResult[] = new Array<OpenResult>(requests.length);
     for (const r of rows) out[r.o_ord - 1] = toOpenResult(r);
     for (let i = 0; i < out.length; i++) if (!out[i]) throw new Error(`bellhop_open_sockets answered no row for request ${i + 1}`);

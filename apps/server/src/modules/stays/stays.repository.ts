@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { StayStatus } from '@bellhop/protocol';
-import { queryRows } from '../../common/sql.js';
+import { answeredWithin, inTransaction, poolOf, queryRows } from '../../common/sql.js';
+import { NO_ANSWER_LIMIT } from '../../database/data-source.js';
 
 export interface StayRow {
   id: string;
@@ -123,12 +125,13 @@ export class StaysRepository {
    * messages, read cursors and guest sessions. Returns what it deleted, counted.
    */
   async deleteCheckedOutBefore(days: number, limit: number): Promise<{ stays: number; conversations: number; messages: number }> {
-    return this.ds.transaction(async (tx) => {
+    return inTransaction(poolOf(this.ds), async (client) => {
       // A background job with nobody waiting: deleting a long history may take longer than the
-      // statement timeout, and would then fail on every run.
-      await tx.query('SET LOCAL statement_timeout = 0');
-      const due = await queryRows<{ id: string }>(
-        tx,
+      // statement timeout, and would then fail on every run; the same for waiting on its answer.
+      const run = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) =>
+        (await client.query<R>(answeredWithin({ text, values }, NO_ANSWER_LIMIT))).rows;
+      await run('SET LOCAL statement_timeout = 0');
+      const due = await run<{ id: string }>(
         `SELECT id FROM stays
           WHERE status = 'checked_out' AND checked_out_at < now() - make_interval(days => $1)
           ORDER BY checked_out_at LIMIT $2
@@ -137,14 +140,13 @@ export class StaysRepository {
       );
       const ids = due.map((r) => r.id);
       if (ids.length === 0) return { stays: 0, conversations: 0, messages: 0 };
-      const [{ n: messages }] = await queryRows<{ n: number }>(
-        tx,
+      const [{ n: messages }] = await run<{ n: number }>(
         `SELECT count(*)::int AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.stay_id = ANY($1::uuid[])`,
         [ids],
       );
-      const conversations = await queryRows<{ id: string }>(tx, `DELETE FROM conversations WHERE stay_id = ANY($1::uuid[]) RETURNING id`, [ids]);
-      await tx.query(`DELETE FROM sessions WHERE subject_type = 'guest' AND subject_id = ANY($1::uuid[])`, [ids]);
-      await tx.query(`DELETE FROM stays WHERE id = ANY($1::uuid[])`, [ids]);
+      const conversations = await run<{ id: string }>(`DELETE FROM conversations WHERE stay_id = ANY($1::uuid[]) RETURNING id`, [ids]);
+      await run(`DELETE FROM sessions WHERE subject_type = 'guest' AND subject_id = ANY($1::uuid[])`, [ids]);
+      await run(`DELETE FROM stays WHERE id = ANY($1::uuid[])`, [ids]);
       return { stays: ids.length, conversations: conversations.length, messages };
     });
   }
