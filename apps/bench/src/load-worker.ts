@@ -7,6 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { BEARER_SUBPROTOCOL_PREFIX, SUBPROTOCOL, parseServerFrame } from '@bellhop/protocol';
+import { HeldSocket } from './held-socket.js';
 import { Histogram, SeqTracker } from './stats.js';
 import type { ClientSpec, WorkerCommand, WorkerData, WorkerReply, WorkerStats } from './worker-protocol.js';
 
@@ -26,6 +27,8 @@ function nowMs(): number {
 interface Client {
   spec: ClientSpec;
   ws: WebSocket | undefined;
+  /** The connections phase: a socket only held (see HeldSocket). */
+  held: HeldSocket | undefined;
   open: boolean;
   /** Guests: frame text up to the clientMsgId, and the first 24 characters of every clientMsgId. */
   framePrefix: string;
@@ -76,6 +79,7 @@ function makeClient(spec: ClientSpec): Client {
   return {
     spec,
     ws: undefined,
+    held: undefined,
     open: false,
     framePrefix,
     idPrefix: `${hex(spec.index, 8)}-${hex(init.runTag, 4)}-4000-8000-`,
@@ -184,7 +188,21 @@ function connect(c: Client, url: string, localAddress: string | undefined): Prom
   });
 }
 
-async function connectAll(url: string, specs: ClientSpec[], concurrency: number): Promise<WorkerReply> {
+async function connectHeld(c: Client, url: string, localAddress: string | undefined): Promise<boolean> {
+  const held = await HeldSocket.open(url, [SUBPROTOCOL, `${BEARER_SUBPROTOCOL_PREFIX}${c.spec.token}`], localAddress, 30_000, (code) => {
+    if (c.open && !closing) countError(`close ${code}`);
+    c.open = false;
+  });
+  if (!(held instanceof HeldSocket)) {
+    countError('status' in held ? `handshake ${held.status}` : `connect ${held.error}`);
+    return false;
+  }
+  c.held = held;
+  c.open = !held.closed;
+  return c.open;
+}
+
+async function connectAll(url: string, specs: ClientSpec[], concurrency: number, hold: boolean): Promise<WorkerReply> {
   closing = false;
   const start = performance.now();
   const batch = specs.map(makeClient);
@@ -198,7 +216,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number)
     while (next < batch.length) {
       const i = next++;
       const c = batch[i];
-      const ok = await connect(c, url, addresses.length ? addresses[(c.spec.index + i) % addresses.length] : undefined);
+      const ok = await (hold ? connectHeld : connect)(c, url, addresses.length ? addresses[(c.spec.index + i) % addresses.length] : undefined);
       if (ok) opened++;
       else failed++;
     }
@@ -210,7 +228,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number)
     await new Promise((r) => setTimeout(r, 500));
     for (const c of batch) {
       if (c.open || closing) continue;
-      if (await connect(c, url, addresses.length ? addresses[c.spec.index % addresses.length] : undefined)) {
+      if (await (hold ? connectHeld : connect)(c, url, addresses.length ? addresses[c.spec.index % addresses.length] : undefined)) {
         failed--;
         retried++;
       }
@@ -311,6 +329,7 @@ async function closeAll(): Promise<void> {
     clients.map(
       (c) =>
         new Promise<void>((resolve) => {
+          if (c.held) return void c.held.close(3000).then(resolve);
           const ws = c.ws;
           if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
           ws.once('close', () => resolve());
@@ -334,7 +353,7 @@ port.on('message', (msg: WorkerCommand) => {
   void (async () => {
     switch (msg.cmd) {
       case 'connect':
-        port.postMessage(await connectAll(msg.url, msg.clients, msg.concurrency));
+        port.postMessage(await connectAll(msg.url, msg.clients, msg.concurrency, msg.hold ?? false));
         break;
       case 'rate':
         setRate(msg.perSecond);

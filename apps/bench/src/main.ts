@@ -56,7 +56,7 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
   progress.phase(`connections: ramping to ${opts.connections} authenticated sockets (server RSS ${(rssBefore / 1048576).toFixed(0)} MB)`);
   const res = await workload.openMany(wsUrl(server.url), specs, 256, async () => {
     progress.line(`connections: ${await workload.openStats()} open, server RSS ${(rssBytes(server.pid) / 1048576).toFixed(0)} MB`);
-  });
+  }, true);
   const firstPass = res.opened - res.retried;
   progress.phase(`connections: ${firstPass} opened in ${res.seconds.toFixed(1)} s (${Math.round(firstPass / res.seconds)}/s), ${res.retried} more on retry, ${res.failed} failed`);
   // Hold them a while: the server settles (and must not drop any).

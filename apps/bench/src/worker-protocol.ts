@@ -20,7 +20,8 @@ export interface WorkerData {
 }
 
 export type WorkerCommand =
-  | { cmd: 'connect'; url: string; clients: ClientSpec[]; concurrency: number }
+  /** `hold`: the sockets are only held (HeldSocket), not used to send. */
+  | { cmd: 'connect'; url: string; clients: ClientSpec[]; concurrency: number; hold?: boolean }
   | { cmd: 'rate'; perSecond: number }
   | { cmd: 'snapshot'; resetWindow: boolean }
   | { cmd: 'close' };

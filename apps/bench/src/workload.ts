@@ -135,7 +135,7 @@ export class Workload {
    * Opens `specs` sockets to `url` spread over the guest workers; resolves with the number opened,
    * the time it took and the errors seen.
    */
-  async openMany(url: string, specs: ClientSpec[], concurrency: number, onTick?: () => Promise<void>): Promise<{ opened: number; failed: number; retried: number; seconds: number; errors: Record<string, number> }> {
+  async openMany(url: string, specs: ClientSpec[], concurrency: number, onTick?: () => Promise<void>, hold = false): Promise<{ opened: number; failed: number; retried: number; seconds: number; errors: Record<string, number> }> {
     const w = this.guestWorkers.length;
     const ticker = onTick ? setInterval(() => void onTick(), 1000) : undefined;
     const replies = await Promise.all(
@@ -145,6 +145,7 @@ export class Workload {
           url,
           clients: specs.filter((_, k) => k % w === i),
           concurrency: Math.max(1, Math.ceil(concurrency / w)),
+          hold,
         }),
       ),
     );
