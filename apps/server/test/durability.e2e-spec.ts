@@ -10,7 +10,7 @@ import { EmbeddedPostgres, freePort, sharedBuffersMb } from '../src/database/emb
 import { StaysRepository } from '../src/modules/stays/stays.repository.js';
 import { startServerProcess, startTestApp, type ServerProcess, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { checkIn, joinGuest, loginStaff, refresh, request } from './support/http.js';
+import { checkIn, checkOut, joinGuest, loginStaff, refresh, request } from './support/http.js';
 import { freezePostgres } from './support/process.js';
 import { startPgProxy, type PgProxy } from './support/proxy.js';
 import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
@@ -329,6 +329,34 @@ describe('a bus connection that dies without a word', () => {
       ss.close();
     }
   }, 30_000);
+
+  it('once replaced, closes the sockets of sessions ended meanwhile and passes on the reads and changes it missed', async () => {
+    const admin = await loginStaff(t!.baseUrl);
+    const stayA = await checkIn(t!.baseUrl, admin.accessToken);
+    const stayB = await checkIn(t!.baseUrl, admin.accessToken);
+    const a = await joinGuest(t!.baseUrl, stayA.joinCode);
+    const b = await joinGuest(t!.baseUrl, stayB.joinCode);
+    const as = await connect(t!.wsUrl, a.accessToken);
+    const bs = await connect(t!.wsUrl, b.accessToken);
+    const ss = await connect(t!.wsUrl, admin.accessToken);
+    try {
+      const id = as.sendMessage(a.conversationId, 'is breakfast served in the room?');
+      await ss.waitFor('message.new', (d) => d.message.clientMsgId === id);
+      proxy.silenceBus();
+      // Both are stored; their notifications go nowhere.
+      ss.send('conversation.read', { conversationId: a.conversationId, seq: 1 });
+      expect((await checkOut(t!.baseUrl, admin.accessToken, stayB.stay.id)).status).toBe(200);
+      const read = await as.waitFor('conversation.read', (d) => d.reader.type === 'staff' && d.seq === 1, 20_000);
+      expect(read.data).toEqual({ conversationId: a.conversationId, reader: { type: 'staff', id: admin.user.id }, seq: 1 });
+      expect(await bs.closed).toEqual({ code: 4401, reason: 'session ended' });
+      await ss.waitFor('conversation.updated', (d) => d.conversation.id === b.conversationId && d.conversation.status === 'resolved', 5_000);
+      expect(as.closeCode).toBeUndefined();
+    } finally {
+      as.close();
+      bs.close();
+      ss.close();
+    }
+  }, 40_000);
 });
 
 describe('graceful shutdown', () => {

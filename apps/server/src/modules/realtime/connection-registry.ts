@@ -43,6 +43,11 @@ export class ConnectionRegistry {
     return false;
   }
 
+  /** The sessions with a socket here. */
+  sessionIds(): string[] {
+    return [...this.bySession.keys()];
+  }
+
   ofSession(sessionId: string): Iterable<Connection> {
     return this.bySession.get(sessionId) ?? [];
   }

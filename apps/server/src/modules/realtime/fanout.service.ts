@@ -26,7 +26,8 @@ const CATCH_UP_MARGIN_MS = 5_000;
 /**
  * Delivers committed events from the bus to this instance's sockets. Messages go out per
  * conversation in seq order, each exactly once: a gap (a notification lost while the bus was
- * reconnecting) is filled from the database before the next message is delivered.
+ * reconnecting) is filled from the database before the next message is delivered. After the bus
+ * was down, the other events it may have lost are made good from the database (catchUpEvents).
  */
 @Injectable()
 export class FanoutService implements OnModuleInit {
@@ -50,7 +51,13 @@ export class FanoutService implements OnModuleInit {
 
   onModuleInit(): void {
     this.bus.subscribe((event) => this.onEvent(event));
-    this.bus.onReconnect((lostAt) => this.messageQueue.push(() => this.catchUp(lostAt)));
+    // Messages first: a read receipt or a conversation's summary never gets ahead of them.
+    this.bus.onReconnect((lostAt) =>
+      this.messageQueue.push(async () => {
+        await this.catchUp(lostAt);
+        this.conversationQueue.push(() => this.catchUpEvents(lostAt));
+      }),
+    );
   }
 
   private onEvent(event: BusEvent): void {
@@ -137,6 +144,28 @@ export class FanoutService implements OnModuleInit {
       }
     } catch (err) {
       this.warn(err, 'catch-up after a bus outage failed');
+    }
+  }
+
+  /**
+   * After the bus was down, what its other events would have said: sockets of sessions ended
+   * meanwhile close with 4401, read cursors moved meanwhile are passed on (`conversation.read`),
+   * and staff get `conversation.updated` for every conversation changed or read meanwhile.
+   */
+  private async catchUpEvents(lostAt: Date): Promise<void> {
+    try {
+      for (const sessionId of await this.repo.endedSessions(this.registry.sessionIds())) {
+        for (const c of [...this.registry.ofSession(sessionId)]) c.close(CloseCode.Unauthorized, 'session ended');
+      }
+      const { reads, conversationIds } = await this.repo.changedSince(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
+      for (const r of reads) {
+        if (!this.registry.hasParticipants(r.conversationId)) continue;
+        const frame = encode('conversation.read', { conversationId: r.conversationId, reader: { type: r.readerType, id: r.readerId }, seq: r.seq });
+        for (const c of this.registry.participants(r.conversationId)) c.send(frame);
+      }
+      for (const id of conversationIds) await this.announceConversation(id);
+    } catch (err) {
+      this.warn(err, 'catch-up of sessions and conversations after a bus outage failed');
     }
   }
 

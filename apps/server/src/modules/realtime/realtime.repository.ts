@@ -61,6 +61,14 @@ function toOpenResult(r: OpenRow): OpenResult {
   return { principal, ok: r.o_ok, registered: r.o_registered, lastSeq: r.o_last_seq ?? 0, staffReadSeq: r.o_staff_read_seq ?? 0 };
 }
 
+/** A read cursor: how far a reader has read a conversation. */
+export interface CursorRow {
+  conversationId: string;
+  readerType: 'guest' | 'staff';
+  readerId: string;
+  seq: number;
+}
+
 export interface SocketRow {
   id: string;
   subjectType: 'guest' | 'staff';
@@ -162,6 +170,30 @@ export class RealtimeRepository {
       [since],
     );
     return rows.map((r) => ({ id: r.id, lastSeq: r.last_seq }));
+  }
+
+  /** Those of `sessionIds` that have ended (for sockets whose `sessions.ended` a bus outage lost). */
+  async endedSessions(sessionIds: string[]): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND ended_at IS NOT NULL', [sessionIds]);
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * What changed since `since` besides messages, for catching up after a bus outage: the read
+   * cursors that moved, and the conversations changed (checked in or out, status, assignee, new
+   * messages) or read meanwhile.
+   */
+  async changedSince(since: Date): Promise<{ reads: CursorRow[]; conversationIds: string[] }> {
+    const reads = await this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number }>(
+      'SELECT conversation_id, reader_type, reader_id, seq FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
+      [since],
+    );
+    const changed = await this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE updated_at > $1', [since]);
+    return {
+      reads: reads.rows.map((r) => ({ conversationId: r.conversation_id, readerType: r.reader_type, readerId: r.reader_id, seq: r.seq })),
+      conversationIds: [...new Set([...changed.rows.map((r) => r.id), ...reads.rows.map((r) => r.conversation_id)])],
+    };
   }
 
   /** The first seq of a conversation created after `since` (null: none). */
