@@ -254,21 +254,25 @@ describe('a database that does not answer in time', () => {
     }
   }, 30_000);
 
-  it('writes nothing of a refresh whose answer could not be read, so the same cookie works once it can', async () => {
+  // The refresh reads the guest's stay (with its conversation) or the staff member after rotating
+  // the token; another session holds that read up.
+  it.each([
+    { who: 'a guest', table: 'conversations' },
+    { who: 'a staff member', table: 'staff_users' },
+  ])('writes nothing of the refresh of $who whose answer could not be read, so the same cookie works once it can', async ({ who, table }) => {
     const admin = await loginStaff(t!.baseUrl);
-    const guest = await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode);
-    // The refresh reads the guest's stay after rotating the token; another session holds that read up.
+    const cookie = who === 'a guest' ? (await joinGuest(t!.baseUrl, (await checkIn(t!.baseUrl, admin.accessToken)).joinCode)).cookie : admin.cookie;
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE');
-      expect((await refresh(t!.baseUrl, guest.cookie)).status).toBe(503);
+      await blocker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+      expect((await refresh(t!.baseUrl, cookie)).status).toBe(503);
       await blocker.query('ROLLBACK');
     } finally {
       await blocker.end();
     }
-    const again = await refresh(t!.baseUrl, guest.cookie);
+    const again = await refresh(t!.baseUrl, cookie);
     expect(again.status).toBe(200);
     expect(again.cookie).toBeDefined();
   }, 30_000);
