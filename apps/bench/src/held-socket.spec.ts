@@ -19,6 +19,8 @@ describe('HeldSocket', () => {
     });
     http.on('upgrade', (req, socket, head) => {
       if (req.url === '/refuse') return socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      // Accepted, then the connection ends without a close frame.
+      if (req.url === '/drop') return wss.handleUpgrade(req, socket, head, () => socket.end());
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -68,6 +70,15 @@ describe('HeldSocket', () => {
     ws.close(4001, 'session ended');
     expect(await closed).toBe(4001);
     expect(code).toBe(4001);
+    expect((held as HeldSocket).closed).toBe(true);
+  });
+
+  it('reports a connection ended without a close frame as 1006', async () => {
+    let closed!: (code: number) => void;
+    const code = new Promise<number>((resolve) => (closed = resolve));
+    const held = await open('/drop', ['bellhop.v1'], (c) => closed(c));
+    expect(held).toBeInstanceOf(HeldSocket);
+    expect(await code).toBe(1006);
     expect((held as HeldSocket).closed).toBe(true);
   });
 

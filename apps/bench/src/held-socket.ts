@@ -7,6 +7,9 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const Opcode = { Close: 0x8, Ping: 0x9, Pong: 0xa } as const;
 type Opcode = (typeof Opcode)[keyof typeof Opcode];
 
+/** How long the server is given to close the TCP connection after the closing handshake. */
+const SERVER_CLOSE_WAIT_MS = 5_000;
+
 /** How an open failed: the server's HTTP status, or the socket's error code. */
 export type OpenFailure = { status: number } | { error: string };
 
@@ -42,16 +45,24 @@ export class HeldSocket {
       const socket = net.connect({ host: target.hostname, port: Number(target.port), localAddress });
       socket.setNoDelay(true);
       let head: Buffer = Buffer.alloc(0);
-      const fail = (failure: OpenFailure): void => {
+      // Only these listeners are removed afterwards: net.Socket listens to its own 'end' (a write
+      // after the server's FIN then fails instead of going out).
+      const onError = (err: NodeJS.ErrnoException): void => fail({ error: err.code ?? err.message.slice(0, 60) });
+      const onClosed = (): void => fail({ error: 'closed during the handshake' });
+      const stopListening = (): void => {
         clearTimeout(timer);
-        socket.removeAllListeners('data');
+        socket.off('data', onHead);
+        socket.off('error', onError);
+        socket.off('close', onClosed);
+      };
+      const fail = (failure: OpenFailure): void => {
+        stopListening();
+        socket.on('error', () => undefined);
         socket.destroy();
         resolve(failure);
       };
       const timer = setTimeout(() => fail({ error: 'handshake timeout' }), timeoutMs);
-      socket.once('error', (err: NodeJS.ErrnoException) => fail({ error: err.code ?? err.message.slice(0, 60) }));
-      socket.once('close', () => fail({ error: 'closed during the handshake' }));
-      socket.on('data', (chunk: Buffer) => {
+      const onHead = (chunk: Buffer): void => {
         head = head.length ? Buffer.concat([head, chunk]) : chunk;
         const end = head.indexOf(HEADER_END);
         if (end < 0) return;
@@ -61,15 +72,17 @@ export class HeldSocket {
         if (status !== 101) return fail({ status });
         if (headers.get('sec-websocket-accept') !== accept) return fail({ error: 'wrong Sec-WebSocket-Accept' });
         if (headers.get('sec-websocket-protocol') !== protocols[0]) return fail({ error: 'subprotocol not selected' });
-        clearTimeout(timer);
-        socket.removeAllListeners();
+        stopListening();
         const held = new HeldSocket(socket, onClose);
         socket.on('data', (data: Buffer) => held.read(data));
         socket.on('error', () => socket.destroy());
         socket.on('close', () => held.ended(1006));
         held.read(head.subarray(end + HEADER_END.length));
         resolve(held);
-      });
+      };
+      socket.on('data', onHead);
+      socket.once('error', onError);
+      socket.once('close', onClosed);
       socket.write(
         `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocols.join(', ')}\r\n\r\n`,
@@ -134,7 +147,9 @@ export class HeldSocket {
       else if (opcode === Opcode.Close) {
         const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         this.sendClose(code === 1005 ? 1000 : code);
-        this.socket.end();
+        // The server closes the TCP connection first, as RFC 6455 (7.1.1) asks of it.
+        const timer = setTimeout(() => this.socket.destroy(), SERVER_CLOSE_WAIT_MS);
+        this.socket.once('close', () => clearTimeout(timer));
         this.ended(code);
         return;
       }
