@@ -212,11 +212,12 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number,
   let failed = 0;
   let retried = 0;
   const addresses = init.localAddresses;
+  const open = hold ? connectHeld : connect;
   const lane = async () => {
     while (next < batch.length) {
       const i = next++;
       const c = batch[i];
-      const ok = await (hold ? connectHeld : connect)(c, url, addresses.length ? addresses[(c.spec.index + i) % addresses.length] : undefined);
+      const ok = await open(c, url, addresses.length ? addresses[(c.spec.index + i) % addresses.length] : undefined);
       if (ok) opened++;
       else failed++;
     }
@@ -228,7 +229,7 @@ async function connectAll(url: string, specs: ClientSpec[], concurrency: number,
     await new Promise((r) => setTimeout(r, 500));
     for (const c of batch) {
       if (c.open || closing) continue;
-      if (await (hold ? connectHeld : connect)(c, url, addresses.length ? addresses[c.spec.index % addresses.length] : undefined)) {
+      if (await open(c, url, addresses.length ? addresses[c.spec.index % addresses.length] : undefined)) {
         failed--;
         retried++;
       }

@@ -68,12 +68,10 @@ export class FanoutService implements OnModuleInit {
       case 'conversation.changed':
         this.conversationQueue.push(() => this.announceConversation(event.conversationId));
         break;
-      case 'conversation.read': {
-        const frame = encode('conversation.read', { conversationId: event.conversationId, reader: event.reader, seq: event.seq });
-        for (const c of this.registry.participants(event.conversationId)) if (c.id !== event.origin) c.send(frame);
+      case 'conversation.read':
+        this.passOnRead(event.conversationId, event.reader, event.seq, event.origin);
         this.conversationQueue.push(() => this.announceConversation(event.conversationId));
         break;
-      }
       case 'typing': {
         const frame = encode('typing', { conversationId: event.conversationId, who: event.who, active: event.active });
         for (const c of this.registry.participants(event.conversationId)) {
@@ -81,12 +79,9 @@ export class FanoutService implements OnModuleInit {
         }
         break;
       }
-      case 'sessions.ended': {
-        for (const sessionId of event.sessionIds) {
-          for (const c of [...this.registry.ofSession(sessionId)]) c.close(CloseCode.Unauthorized, 'session ended');
-        }
+      case 'sessions.ended':
+        this.closeSessions(event.sessionIds);
         break;
-      }
       case 'presence.changed':
         this.cluster.refreshPresence();
         break;
@@ -154,19 +149,27 @@ export class FanoutService implements OnModuleInit {
    */
   private async catchUpEvents(lostAt: Date): Promise<void> {
     try {
-      for (const sessionId of await this.repo.endedSessions(this.registry.sessionIds())) {
-        for (const c of [...this.registry.ofSession(sessionId)]) c.close(CloseCode.Unauthorized, 'session ended');
-      }
+      this.closeSessions(await this.repo.endedSessions(this.registry.sessionIds()));
       const { reads, conversationIds } = await this.repo.changedSince(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
-      for (const r of reads) {
-        if (!this.registry.hasParticipants(r.conversationId)) continue;
-        const frame = encode('conversation.read', { conversationId: r.conversationId, reader: { type: r.readerType, id: r.readerId }, seq: r.seq });
-        for (const c of this.registry.participants(r.conversationId)) c.send(frame);
-      }
+      for (const r of reads) this.passOnRead(r.conversationId, { type: r.readerType, id: r.readerId }, r.seq);
       for (const id of conversationIds) await this.announceConversation(id);
     } catch (err) {
       this.warn(err, 'catch-up of sessions and conversations after a bus outage failed');
     }
+  }
+
+  /** Closes this instance's sockets of these (ended) sessions with 4401. */
+  private closeSessions(sessionIds: string[]): void {
+    for (const sessionId of sessionIds) {
+      for (const c of [...this.registry.ofSession(sessionId)]) c.close(CloseCode.Unauthorized, 'session ended');
+    }
+  }
+
+  /** `conversation.read` to the conversation's participants here, but the connection that read (`origin`). */
+  private passOnRead(conversationId: string, reader: { type: 'guest' | 'staff'; id: string }, seq: number, origin?: string): void {
+    if (!this.registry.hasParticipants(conversationId)) return;
+    const frame = encode('conversation.read', { conversationId, reader, seq });
+    for (const c of this.registry.participants(conversationId)) if (c.id !== origin) c.send(frame);
   }
 
   /** `conversation.updated` to every local staff connection, with each member's own unread count. */
