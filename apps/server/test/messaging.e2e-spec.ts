@@ -165,15 +165,23 @@ describe('messaging over WebSocket', () => {
     const g = await newGuest();
     const gs = await open(g.accessToken);
     const acked: Message[] = [];
+    // The page is JSON the database writes: text that JSON escapes must come back unchanged.
+    const awkward = 'a "quote", a \\ backslash,\nlines,\ttabs, \u2028, emoji 😀 and 中文';
     for (let i = 1; i <= 5; i++) {
-      const id = gs.sendMessage(g.conversationId, `h${i}`);
+      const id = gs.sendMessage(g.conversationId, i === 5 ? awkward : `h${i}`);
       acked.push((await gs.waitFor('message.ack', (d) => d.clientMsgId === id)).data.message);
     }
+    const ss = await open(agent.accessToken);
+    const staffId = ss.sendMessage(g.conversationId, 'h6 from the desk');
+    acked.push((await ss.waitFor('message.ack', (d) => d.clientMsgId === staffId)).data.message);
     const url = `${t.baseUrl}/api/conversations/${g.conversationId}/messages`;
-    const newest = await request<HistoryPage>('GET', `${url}?limit=2`, { token: g.accessToken });
+    const newest = await request<HistoryPage>('GET', `${url}?limit=3`, { token: g.accessToken });
     expect(newest.status).toBe(200);
-    // Exactly what the acks carried, times included.
+    expect(newest.headers.get('content-type')).toMatch(/^application\/json/);
+    // Exactly what the acks carried, times and senders included.
     expect(newest.body.messages).toEqual(acked.slice(3));
+    expect(newest.body.messages[1].body).toBe(awkward);
+    expect(newest.body.messages[2].sender).toMatchObject({ type: 'staff', id: agent.user.id });
     expect(newest.body.hasMore).toBe(true);
     const older = await request<HistoryPage>('GET', `${url}?before=4&limit=10`, { token: agent.accessToken });
     expect(older.body).toMatchObject({ hasMore: false });
