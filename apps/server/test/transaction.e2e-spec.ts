@@ -1,24 +1,20 @@
 import pg from 'pg';
 import { inTransaction } from '../src/common/sql.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { recordUncaught } from './support/process.js';
 
 // pg emits `error` on a checked-out client whose socket dies; with nobody listening that ends the
 // process (this is what Postgres being killed under a running server looks like).
 describe('inTransaction on a connection that dies mid-transaction', () => {
   let db: TestDatabase;
   let pool: pg.Pool;
-  const uncaught: unknown[] = [];
-  const record = (err: unknown): void => {
-    uncaught.push(err);
-  };
+  const uncaught = recordUncaught();
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    process.on('uncaughtException', record);
   });
   afterAll(async () => {
-    process.removeListener('uncaughtException', record);
     await pool?.end();
     await db?.drop();
   });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import { UNANSWERED } from '../database/answer-deadline-client.js';
 
 /**
  * Runs raw SQL and returns its rows. TypeORM's postgres driver answers UPDATE/DELETE with
@@ -31,10 +32,13 @@ export function poolOf(ds: DataSource): pg.Pool {
  * database cancelled, it may still be committed, once the database gets to it.
  */
 export function isUnanswered(err: unknown): boolean {
-  return (err as { message?: string } | undefined)?.message === 'Query read timeout';
+  return (err as { message?: string } | undefined)?.message === UNANSWERED;
 }
 
-/** `query` with pg's client-side limit on waiting for its answer (`query_timeout`, not in pg's QueryConfig type). */
+/**
+ * `query` with its own limit on waiting for its answer (`query_timeout`, not in pg's QueryConfig
+ * type), instead of the pool's (see AnswerDeadlineClient; pg keeps it on other clients).
+ */
 export function answeredWithin<I>(query: pg.QueryConfig<I>, timeoutMs: number): pg.QueryConfig<I> {
   const limited: pg.QueryConfig<I> & { query_timeout: number } = { ...query, query_timeout: timeoutMs };
   return limited;

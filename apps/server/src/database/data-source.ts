@@ -1,4 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AnswerDeadlineClient } from './answer-deadline-client.js';
 import { InitialSchema1764100000000 } from './migrations/1764100000000-InitialSchema.js';
 import { RealtimeSockets1764100002000 } from './migrations/1764100002000-RealtimeSockets.js';
 import { SendBatchFunction1764100004000 } from './migrations/1764100004000-SendBatchFunction.js';
@@ -42,8 +43,8 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
       // short queries, and a large cost estimate (an inbox page's unread counts) made PostgreSQL
       // compile each execution, which took longer than running it.
       options: `-c synchronous_commit=on -c jit=off${timeout}`,
-      // See answerTimeoutMs (pg's query_timeout; 0 is none).
-      ...(statementTimeoutMs ? { query_timeout: answerTimeoutMs(statementTimeoutMs) } : {}),
+      // See answerTimeoutMs, and AnswerDeadlineClient for why not pg's own query_timeout.
+      ...(statementTimeoutMs ? { Client: AnswerDeadlineClient, answerTimeoutMs: answerTimeoutMs(statementTimeoutMs) } : {}),
     },
   };
 }
@@ -53,7 +54,7 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
  * statement timeout plus a margin for the commit and the network. The statement timeout is the
  * database's own limit and needs a database that still runs; this one is the client's, for a
  * database that does not answer at all (its host frozen, packets dropped on the way): the query
- * fails, its connection is discarded, and sends are answered `unavailable`, requests and
+ * fails, its connection is closed, and sends are answered `unavailable`, requests and
  * handshakes 503. Whether the database then commits what it was sent or not, the client's retry
  * under the same clientMsgId is stored once (for a handshake, see ClusterService.abandoned). Work
  * that lifts the statement timeout lifts this too (NO_ANSWER_LIMIT).

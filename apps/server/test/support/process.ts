@@ -31,3 +31,21 @@ export function freezePostgres(dataDir: string): () => void {
     for (const p of frozen) process.kill(p, 'SIGCONT');
   };
 }
+
+/**
+ * Records the errors nobody handled (an `error` event without a listener ends up there) from
+ * `beforeAll` to `afterAll` of the calling describe block, instead of letting them end the run.
+ */
+export function recordUncaught(): unknown[] {
+  const uncaught: unknown[] = [];
+  const record = (err: unknown): void => {
+    uncaught.push(err);
+  };
+  beforeAll(() => {
+    process.on('uncaughtException', record);
+  });
+  afterAll(() => {
+    process.removeListener('uncaughtException', record);
+  });
+  return uncaught;
+}
