@@ -11,18 +11,6 @@ export function isoTime(column: string): string {
 /** The columns every message query selects, in the shape `toMessage` reads. */
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.client_msg_id, m.sender_type, m.sender_id, m.sender_name, m.body, ${isoTime('m.created_at')} AS created_at`;
 
-/**
- * A message row (alias `alias`, with the columns of the messages table) as the protocol's Message,
- * built by the database as JSON: a page then travels to the client as the text the database wrote,
- * with no row objects on the server's heap. The same shape as `toMessage`.
- */
-export function messageJson(alias: string): string {
-  return `json_build_object('id', ${alias}.id, 'conversationId', ${alias}.conversation_id, 'seq', ${alias}.seq,
-            'clientMsgId', ${alias}.client_msg_id,
-            'sender', json_build_object('type', ${alias}.sender_type, 'id', coalesce(${alias}.sender_id::text, ''), 'name', ${alias}.sender_name),
-            'body', ${alias}.body, 'createdAt', ${isoTime(`${alias}.created_at`)})`;
-}
-
 export interface MessageRow {
   id: string;
   conversation_id: string;

@@ -1,6 +1,5 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
-import { historyQuerySchema, idParamSchema, type HistoryQuery } from '@bellhop/protocol';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { historyQuerySchema, idParamSchema, type HistoryPage, type HistoryQuery } from '@bellhop/protocol';
 import { ZodPipe } from '../../common/zod.pipe.js';
 import { Auth, VerifiedClaims } from '../auth/auth.decorators.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -19,17 +18,11 @@ export class MessagesController {
 
   /**
    * History pages: staff, or the guest of that stay (anyone else gets 404). The hottest read: the
-   * session is read in the page's own statement, and the page (a HistoryPage) is sent as the JSON
-   * text the database wrote.
+   * session is read in the page's own statement.
    */
   @Get(':id/messages')
   @Auth({ audience: 'any', session: 'in-handler' })
-  async history(
-    @VerifiedClaims() claims: AccessClaims,
-    @Param() params: unknown,
-    @Query() query: unknown,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<string> {
+  async history(@VerifiedClaims() claims: AccessClaims, @Param() params: unknown, @Query() query: unknown): Promise<HistoryPage> {
     let input: { id: string; query: HistoryQuery };
     try {
       input = { id: ID.transform(params).id, query: HISTORY_QUERY.transform(query) };
@@ -38,8 +31,6 @@ export class MessagesController {
       await this.auth.authenticateClaims(claims);
       throw err;
     }
-    const page = await this.messages.history(claims, input.id, input.query);
-    res.type('application/json');
-    return page;
+    return this.messages.history(claims, input.id, input.query);
   }
 }

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { poolOf } from '../../common/sql.js';
 import { BUS_CHANNEL } from '../../common/event-bus.js';
 import type { SessionPrincipalRow } from '../auth/auth.repository.js';
-import { MESSAGE_COLUMNS, messageJson, toMessage, type MessageRow } from './message.mapper.js';
+import { MESSAGE_COLUMNS, toMessage, type MessageRow } from './message.mapper.js';
 
 /** One `message.send` waiting in a group commit. */
 export interface SendRequest {
@@ -125,32 +125,33 @@ export class MessagesRepository {
    * whether older ones exist — and the caller's session, read in one statement (the session is read
    * on every request, see AuthService.actorFromPrincipal). `principal` is undefined without such a
    * session; `page` is null when the conversation does not exist or is not the guest's own (nothing
-   * of it is read then), else the page as the JSON text of a HistoryPage, written by the database
-   * (see `messageJson`): the hottest read allocates one string here, not fifty rows.
+   * of it is read then).
    */
   async pageForSession(
     sessionId: string,
     conversationId: string,
     beforeSeq: number | undefined,
     limit: number,
-  ): Promise<{ principal: SessionPrincipalRow | undefined; page: string | null }> {
-    const { rows } = await this.pool.query<{ principal: string | null; page: string | null }>({
+  ): Promise<{ principal: SessionPrincipalRow | undefined; page: { messages: Message[]; hasMore: boolean } | null }> {
+    const { rows } = await this.pool.query<(MessageRow | { id: null }) & { principal: string | null; found: boolean }>({
       name: 'bh_history',
-      // One more row than the page is read: whether it exists is hasMore.
-      text: `SELECT row_to_json(sp)::text AS principal,
-                    CASE WHEN c.id IS NOT NULL THEN (
-                      SELECT '{"messages":' || coalesce(json_agg(${messageJson('p')} ORDER BY p.seq) FILTER (WHERE p.rn <= $3), '[]')::text
-                             || ',"hasMore":' || (count(*) > $3)::text || '}'
-                        FROM (SELECT row_number() OVER (ORDER BY m.seq DESC) AS rn, m.* FROM messages m
-                               WHERE m.conversation_id = c.id AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3 + 1) p
-                    ) END AS page
+      // The principal travels once, on the newest message's row (or the only row).
+      text: `SELECT CASE WHEN p.rn IS NULL OR p.rn = 1 THEN row_to_json(sp)::text END AS principal, c.id IS NOT NULL AS found, p.*
                FROM (SELECT $4::uuid AS session_id) q
                LEFT JOIN session_principals sp ON sp.session_id = q.session_id
-               LEFT JOIN conversations c ON c.id = $1 AND (sp.subject_type = 'staff' OR sp.conversation_id = c.id)`,
-      values: [conversationId, beforeSeq ?? 2 ** 31 - 1, limit, sessionId],
+               LEFT JOIN conversations c ON c.id = $1 AND (sp.subject_type = 'staff' OR sp.conversation_id = c.id)
+               LEFT JOIN LATERAL (
+                 SELECT row_number() OVER (ORDER BY m.seq DESC) AS rn, ${MESSAGE_COLUMNS} FROM messages m
+                  WHERE m.conversation_id = c.id AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3
+               ) p ON true`,
+      values: [conversationId, beforeSeq ?? 2 ** 31 - 1, limit + 1, sessionId],
     });
-    const [{ principal, page }] = rows;
-    return { principal: principal === null ? undefined : (JSON.parse(principal) as SessionPrincipalRow), page };
+    const head = rows.find((r) => r.principal !== null);
+    const principal = head ? (JSON.parse(head.principal!) as SessionPrincipalRow) : undefined;
+    if (!rows[0].found) return { principal, page: null };
+    const messages = rows.filter((r): r is MessageRow & { principal: string | null; found: boolean } => r.id !== null).sort((a, b) => a.seq - b.seq);
+    const hasMore = messages.length > limit;
+    return { principal, page: { messages: (hasMore ? messages.slice(1) : messages).map(toMessage), hasMore } };
   }
 
   /** Messages after `afterSeq`, ascending, and whether more follow. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import { Limits, type ConversationSyncData, type HistoryQuery, type Message, type MessageSendData } from '@bellhop/protocol';
+import { Limits, type ConversationSyncData, type HistoryPage, type HistoryQuery, type Message, type MessageSendData } from '@bellhop/protocol';
 import type { Logger } from 'pino';
 import type { Actor } from '../../common/actor.js';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
@@ -86,9 +86,9 @@ export class MessagesService implements BeforeApplicationShutdown {
   /**
    * GET /api/conversations/:id/messages. The session is read with the page, in one statement: 401
    * for an ended session (as the guard would answer), then 404 for a conversation that does not
-   * exist or is not the guest's own. Answers the HistoryPage as JSON text, as the database wrote it.
+   * exist or is not the guest's own.
    */
-  async history(claims: AccessClaims, conversationId: string, query: HistoryQuery): Promise<string> {
+  async history(claims: AccessClaims, conversationId: string, query: HistoryQuery): Promise<HistoryPage> {
     const { principal, page } = await this.repo.pageForSession(claims.sid, conversationId, query.before, query.limit);
     const { actor } = this.auth.actorFromPrincipal(claims, principal);
     // Also kept out by the statement; checked here as on every other route.
