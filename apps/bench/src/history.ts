@@ -1,6 +1,7 @@
 /** History pages through the HTTP API: GET /api/conversations/:id/messages, 50 at a time. */
 import { Agent, request } from 'node:http';
 import { historyPageSchema } from '@bellhop/protocol';
+import type { CpuMeter } from './procstat.js';
 import { percentile } from './stats.js';
 import type { Progress } from './progress.js';
 
@@ -10,7 +11,16 @@ export interface HistoryResult {
   p99Ms: number;
   maxMs: number;
   perSec: number;
+  /** CPU per measured page, of the server process and of the database's (when it is the embedded one). */
+  serverCpuMsPerPage: number;
+  databaseCpuMsPerPage: number | undefined;
   errors: Record<string, number>;
+}
+
+/** The CPU meters of the server process and of its database's processes (when they are known). */
+export interface ServerCpu {
+  server: CpuMeter;
+  database: CpuMeter | undefined;
 }
 
 function get(agent: Agent, base: string, path: string, token: string): Promise<{ status: number; body: string }> {
@@ -38,6 +48,7 @@ export async function runHistory(
   perConversation: number,
   requests: number,
   progress: Progress,
+  cpu: ServerCpu,
 ): Promise<HistoryResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const errors: Record<string, number> = {};
@@ -56,7 +67,11 @@ export async function runHistory(
   const start = performance.now();
   let measuredStart = start;
   for (let i = 0; i < warm + requests; i++) {
-    if (i === warm) measuredStart = performance.now();
+    if (i === warm) {
+      measuredStart = performance.now();
+      cpu.server.start();
+      cpu.database?.start();
+    }
     const conv = conversations[rand(conversations.length)];
     const before = i % 2 === 0 ? '' : `&before=${51 + rand(Math.max(1, perConversation - 50))}`;
     const t = performance.now();
@@ -82,6 +97,8 @@ export async function runHistory(
     if (i >= warm) samples.push(ms);
     if (i % 100 === 0) progress.line(`history pages: ${samples.length}/${requests}, p99 so far ${percentile(samples, 99)?.toFixed(2)} ms`);
   }
+  const serverCpu = cpu.server.lapSeconds();
+  const databaseCpu = cpu.database?.lapSeconds();
   agent.destroy();
   const seconds = (performance.now() - measuredStart) / 1000;
   return {
@@ -90,6 +107,8 @@ export async function runHistory(
     p99Ms: percentile(samples, 99),
     maxMs: samples.length ? Math.max(...samples) : NaN,
     perSec: samples.length / seconds,
+    serverCpuMsPerPage: (serverCpu * 1000) / samples.length,
+    databaseCpuMsPerPage: databaseCpu === undefined ? undefined : (databaseCpu * 1000) / samples.length,
     errors,
   };
 }

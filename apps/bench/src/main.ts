@@ -9,11 +9,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JwtAudience } from '@bellhop/protocol';
-import { runHistory, type HistoryResult } from './history.js';
+import { runHistory, type HistoryResult, type ServerCpu } from './history.js';
 import { mintAccessToken } from './jwt.js';
 import { parseOptions, USAGE, type Options } from './options.js';
 import { startBareRouter, startServer, type ServerChild } from './processes.js';
-import { rssBytes, withDescendants } from './procstat.js';
+import { CpuMeter, rssBytes, withDescendants } from './procstat.js';
 import { Progress } from './progress.js';
 import { printReport, type ConnectionsResult, type Report } from './report.js';
 import { cleanup, createPool, lastSeqs, prefillHistory, seedGuests, seedStaff, settle, type SeededGuest, type SeededStaff } from './seed.js';
@@ -44,6 +44,12 @@ function population(opts: Options, secret: string, guests: SeededGuest[], staff:
   };
 }
 
+/** Meters of the server process and of its embedded database's processes (unknown for a DATABASE_URL). */
+function serverCpu(server: ServerChild): ServerCpu {
+  const postmaster = server.postmasterPid;
+  return { server: new CpuMeter(() => [server.pid]), database: postmaster ? new CpuMeter(() => withDescendants([postmaster])) : undefined };
+}
+
 async function connectionsPhase(opts: Options, secret: string, server: ServerChild, guests: SeededGuest[], workload: Workload, progress: Progress): Promise<ConnectionsResult> {
   const specs: ClientSpec[] = [];
   for (let i = 0; i < opts.connections; i++) {
@@ -53,11 +59,16 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
   }
   await sleep(1000);
   const rssBefore = rssBytes(server.pid);
+  const cpu = serverCpu(server);
+  cpu.server.start();
+  cpu.database?.start();
   progress.phase(`connections: ramping to ${opts.connections} authenticated sockets (server RSS ${(rssBefore / 1048576).toFixed(0)} MB)`);
   const res = await workload.openMany(wsUrl(server.url), specs, 256, async () => {
     progress.line(`connections: ${await workload.openStats()} open, server RSS ${(rssBytes(server.pid) / 1048576).toFixed(0)} MB`);
   }, true);
   const firstPass = res.opened - res.retried;
+  const serverCpuSeconds = cpu.server.lapSeconds();
+  const databaseCpuSeconds = cpu.database?.lapSeconds();
   progress.phase(`connections: ${firstPass} opened in ${res.seconds.toFixed(1)} s (${Math.round(firstPass / res.seconds)}/s), ${res.retried} more on retry, ${res.failed} failed`);
   // Hold them a while: the server settles (and must not drop any).
   await sleep(opts.quick ? 2000 : 5000);
@@ -74,6 +85,8 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
     rssBeforeMB: rssBefore / 1048576,
     rssHeldMB: rssHeld / 1048576,
     rssPerConnKB: held > 0 ? (rssHeld - rssBefore) / held / 1024 : NaN,
+    serverCpuMsPerConnect: (serverCpuSeconds * 1000) / firstPass,
+    databaseCpuMsPerConnect: databaseCpuSeconds === undefined ? undefined : (databaseCpuSeconds * 1000) / firstPass,
     errors: res.errors,
   };
 }
@@ -143,7 +156,7 @@ async function run(opts: Options): Promise<number> {
 
       progress.phase(`history: ${opts.historyRequests} pages of 50 through GET /api/conversations/:id/messages`);
       const token = mintAccessToken(secret, JwtAudience.Staff, staff[0].id, staff[0].sessionId);
-      const h: HistoryResult = await runHistory(a.url, token, historyConvs.map((g) => g.conversationId), perConversation, opts.historyRequests, progress);
+      const h: HistoryResult = await runHistory(a.url, token, historyConvs.map((g) => g.conversationId), perConversation, opts.historyRequests, progress, serverCpu(a));
       report.history = h;
       progress.phase(`history: p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms over ${h.requests} pages${Object.keys(h.errors).length ? `, errors ${JSON.stringify(h.errors)}` : ''}`);
     }

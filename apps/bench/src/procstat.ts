@@ -82,15 +82,21 @@ export class CpuMeter {
 
   /** CPU used since start() (or the previous lap) in % of one core; starts the next interval. */
   lap(): number {
+    const from = this.lastAt;
+    const cpu = this.lapSeconds();
+    const seconds = (this.lastAt - from) / 1000;
+    return seconds > 0 ? (cpu / seconds) * 100 : 0;
+  }
+
+  /** CPU seconds used since start() (or the previous lap); starts the next interval. */
+  lapSeconds(): number {
     const now = this.read();
-    const at = performance.now();
     let ticks = 0;
     // A process not seen at the previous sample started since: all of its CPU falls in this interval.
     for (const [pid, t] of now) ticks += t - (this.last.get(pid) ?? 0);
-    const seconds = (at - this.lastAt) / 1000;
     this.last = now;
-    this.lastAt = at;
-    return seconds > 0 ? ((ticks / CLK_TCK) / seconds) * 100 : 0;
+    this.lastAt = performance.now();
+    return ticks / CLK_TCK;
   }
 
   private read(): Map<number, number> {

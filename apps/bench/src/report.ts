@@ -11,6 +11,9 @@ export interface ConnectionsResult {
   rssBeforeMB: number;
   rssHeldMB: number;
   rssPerConnKB: number;
+  /** CPU per first-pass connect during the ramp, of the server process and of its database's. */
+  serverCpuMsPerConnect: number;
+  databaseCpuMsPerConnect: number | undefined;
   errors: Record<string, number>;
 }
 
@@ -35,6 +38,10 @@ export interface Figures {
   bareWsMsgsPerSec: number | null;
   durableToBareRatio: number | null;
   historyP50Ms: number | null;
+  serverCpuMsPerConnect: number | null;
+  databaseCpuMsPerConnect: number | null;
+  serverCpuMsPerHistoryPage: number | null;
+  databaseCpuMsPerHistoryPage: number | null;
   instances: number;
 }
 
@@ -55,6 +62,11 @@ function errorsText(errors: Record<string, number>): string {
 
 function goal(ok: boolean | null): string {
   return ok === null ? '' : ok ? 'met' : 'NOT met';
+}
+
+/** CPU time per operation of the server process and of its database (the machine may be shared: a steadier figure than rates). */
+function cpuText(serverMs: number, databaseMs: number | undefined): string {
+  return `server ${serverMs.toFixed(2)} ms${databaseMs === undefined ? '' : `, database ${databaseMs.toFixed(2)} ms`}`;
 }
 
 export function printReport(report: Report): Figures {
@@ -95,14 +107,14 @@ export function printReport(report: Report): Figures {
   if (report.connections) {
     const c = report.connections;
     out.push(
-      `== connections: ${c.held}/${c.target} held, ${Math.round(c.connectsPerSec)} connects/s (${c.opened} in ${c.seconds.toFixed(1)} s), server RSS ${c.rssBeforeMB.toFixed(0)} → ${c.rssHeldMB.toFixed(0)} MB = ${c.rssPerConnKB.toFixed(1)} KB per connection${Object.keys(c.errors).length ? `, errors ${errorsText(c.errors)}` : ''}`,
+      `== connections: ${c.held}/${c.target} held, ${Math.round(c.connectsPerSec)} connects/s (${c.opened} in ${c.seconds.toFixed(1)} s), server RSS ${c.rssBeforeMB.toFixed(0)} → ${c.rssHeldMB.toFixed(0)} MB = ${c.rssPerConnKB.toFixed(1)} KB per connection, CPU per connect ${cpuText(c.serverCpuMsPerConnect, c.databaseCpuMsPerConnect)}${Object.keys(c.errors).length ? `, errors ${errorsText(c.errors)}` : ''}`,
       '',
     );
   }
   if (report.history) {
     const h = report.history;
     out.push(
-      `== history: ${h.requests} pages of 50, p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, max ${h.maxMs.toFixed(1)} ms, ${Math.round(h.perSec)} pages/s (one client)${Object.keys(h.errors).length ? `, errors ${errorsText(h.errors)}` : ''}`,
+      `== history: ${h.requests} pages of 50, p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, max ${h.maxMs.toFixed(1)} ms, ${Math.round(h.perSec)} pages/s (one client), CPU per page ${cpuText(h.serverCpuMsPerPage, h.databaseCpuMsPerPage)}${Object.keys(h.errors).length ? `, errors ${errorsText(h.errors)}` : ''}`,
       '',
     );
   }
@@ -122,6 +134,10 @@ export function printReport(report: Report): Figures {
     bareWsMsgsPerSec: bare ? Math.round(bare.best?.ackedPerSec ?? 0) : null,
     durableToBareRatio: null,
     historyP50Ms: num(report.history?.p50Ms),
+    serverCpuMsPerConnect: num(report.connections?.serverCpuMsPerConnect, 3),
+    databaseCpuMsPerConnect: num(report.connections?.databaseCpuMsPerConnect, 3),
+    serverCpuMsPerHistoryPage: num(report.history?.serverCpuMsPerPage, 3),
+    databaseCpuMsPerHistoryPage: num(report.history?.databaseCpuMsPerPage, 3),
     instances: report.options.instances,
   };
   if (figures.durableMsgsPerSec !== null && figures.bareWsMsgsPerSec) {
