@@ -39,16 +39,15 @@ export class AnswerDeadlineClient extends pg.Client {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
     let limitMs = this.answerTimeoutMs;
-    if (config !== null && typeof config === 'object' && 'query_timeout' in config) {
+    // pg reads a text as { text } too.
+    if (typeof config === 'string') config = { text: config };
+    else if (config !== null && typeof config === 'object' && 'query_timeout' in config) {
       const { query_timeout: own, ...rest } = config as { query_timeout?: number };
       limitMs = own ?? 0;
       config = rest;
     }
     // Without a limit, and for a submittable (a cursor reads in several round trips), pg as is.
-    if (!limitMs || config === null || typeof config !== 'object' || typeof config.submit === 'function') {
-      if (typeof config === 'string' && limitMs) return this.query({ text: config, query_timeout: limitMs }, values, callback);
-      return super.query(config, values, callback);
-    }
+    if (!limitMs || config === null || typeof config !== 'object' || typeof config.submit === 'function') return super.query(config, values, callback);
     const given: Callback | undefined = typeof values === 'function' ? (values as Callback) : typeof callback === 'function' ? (callback as Callback) : undefined;
     let settle: Callback = given ?? ((): void => {});
     const result = given
