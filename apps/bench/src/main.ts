@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { JwtAudience } from '@bellhop/protocol';
+import { DbWaitSampler } from './db-waits.js';
 import { runHistory, type HistoryResult, type ServerCpu } from './history.js';
 import { mintAccessToken } from './jwt.js';
 import { parseOptions, USAGE, type Options } from './options.js';
@@ -180,7 +181,15 @@ async function run(opts: Options): Promise<number> {
         dbPids: s.postmasterPid ? () => withDescendants([s.postmasterPid!]) : undefined,
       })),
     };
-    report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, baseline, 0), opts.rates, opts.warmupSeconds, opts.stepSeconds, opts.refine));
+    if (opts.dbWaits) {
+      target.dbWaits = new DbWaitSampler(a.databaseUrl);
+      await target.dbWaits.open();
+    }
+    try {
+      report.ladders.push(await workload.runLadder(target, population(opts, secret, guests, staff, baseline, 0), opts.rates, opts.warmupSeconds, opts.stepSeconds, opts.refine));
+    } finally {
+      await target.dbWaits?.close();
+    }
 
     progress.phase('stopping the server');
     if (opts.databaseUrl) await cleanup(pool, runTag, staff.map((s) => s.id), guests.map((g) => g.stayId));

@@ -24,6 +24,8 @@ export interface Options {
   serverNodeArgs: string[];
   logLevel: string;
   keep: boolean;
+  /** Sample the database's wait events while each rate is measured. */
+  dbWaits: boolean;
   databaseUrl: string | undefined;
 }
 
@@ -49,6 +51,9 @@ export const USAGE = `Usage: pnpm bench [--quick] [--json FILE] [--instances 1|2
                            (e.g. "--server-node-args=--cpu-prof --cpu-prof-dir=/tmp/prof")
   --log-level L            the server's LOG_LEVEL (default warn)
   --keep                   keep the data directory (logs, embedded database)
+  --db-waits               per rate, what the database's active sessions waited for (CPU, WAL
+                           fsync, the commit lock of notifying transactions...), sampled every
+                           5 ms from pg_stat_activity; the sampling itself costs the database a little
 
 DATABASE_URL in the environment: the server(s) use that database instead of an embedded one
 (the bench inserts its stays there and deletes them at the end).`;
@@ -96,6 +101,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       'server-node-args': { type: 'string' },
       'log-level': { type: 'string' },
       keep: { type: 'boolean' },
+      'db-waits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -134,6 +140,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     serverNodeArgs: (values['server-node-args'] ?? '').split(/\s+/).filter(Boolean),
     logLevel: values['log-level'] ?? 'warn',
     keep: values.keep ?? false,
+    dbWaits: values['db-waits'] ?? false,
     databaseUrl: env.DATABASE_URL || undefined,
   };
 }

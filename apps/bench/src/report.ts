@@ -1,5 +1,6 @@
 import type { HistoryResult } from './history.js';
 import type { Options } from './options.js';
+import { waitsText } from './db-waits.js';
 import { fmt, type LadderResult } from './workload.js';
 
 export interface ConnectionsResult {
@@ -102,6 +103,11 @@ export function printReport(report: Report): Figures {
     );
     out.push('(✗: p99 ack ≥ 50 ms, something lost, or under 95 % of the rate acked)');
     if (ladder.steps.some((s) => s.between)) out.push('(*: run after the ladder, halfway between the best rate that passed and the first one above it that failed)');
+    const sampled = ladder.steps.filter((s) => s.dbWaits);
+    if (sampled.length) {
+      out.push("database sessions' wait events while measured:");
+      for (const s of sampled) out.push(`  ${s.rate}/s: ${waitsText(s.dbWaits!)}`);
+    }
     out.push('');
   }
   if (report.connections) {

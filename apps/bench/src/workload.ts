@@ -9,6 +9,7 @@ type ConnectedReply = Extract<WorkerReply, { cmd: 'connected' }>;
 import { CpuMeter, MachineCpuMeter, rssBytes } from './procstat.js';
 import { Histogram, addCounts, refinementRate } from './stats.js';
 import type { Progress } from './progress.js';
+import type { DbWaitSampler, DbWaits } from './db-waits.js';
 
 export interface Proc {
   label: string;
@@ -22,6 +23,8 @@ export interface Target {
   guestWsUrl: string;
   consoleWsUrl: string;
   procs: Proc[];
+  /** Samples the database's wait events during each measured window (`--db-waits`). */
+  dbWaits?: DbWaitSampler;
 }
 
 export interface StepResult {
@@ -47,6 +50,8 @@ export interface StepResult {
   benchLagP99Ms: number;
   /** Everything else the machine ran meanwhile (other processes share these cores). */
   otherCpu: number;
+  /** What the database's active sessions waited for in the window (`--db-waits`). */
+  dbWaits?: DbWaits;
   ok: boolean;
   /** Run after the ladder, halfway between the best rate that passed and the first one above it that failed. */
   between?: boolean;
@@ -304,6 +309,7 @@ export class Workload {
       m.meter.start();
       m.db?.start();
     }
+    target.dbWaits?.start();
     const cpuStart = process.cpuUsage();
     const machine = new MachineCpuMeter();
     const start = performance.now();
@@ -312,6 +318,7 @@ export class Workload {
     const seconds = (performance.now() - start) / 1000;
     const cpuEnd = process.cpuUsage(cpuStart);
     const machineCpu = machine.lap();
+    const dbWaits = await target.dbWaits?.lap();
     const cpu: Record<string, number> = {};
     const rssMB: Record<string, number> = {};
     for (const m of meters) {
@@ -361,6 +368,7 @@ export class Workload {
       benchCpu: ((cpuEnd.user + cpuEnd.system) / 1e6 / seconds) * 100,
       benchLagP99Ms: Math.max(window.consoles.loopDelayP99Ms, ...window.guests.map((g) => g.loopDelayP99Ms)),
       otherCpu: 0,
+      ...(dbWaits ? { dbWaits } : {}),
       ok: false,
     };
     result.otherCpu = Math.max(0, machineCpu - result.benchCpu - Object.values(cpu).reduce((a, b) => a + b, 0));
