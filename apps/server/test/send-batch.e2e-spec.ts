@@ -137,6 +137,25 @@ describe('the group commit of a batch of sends', () => {
     expect(items).toEqual(stored.map((m, i) => ({ message: m, id: m.id, conversationId: m.conversationId, seq: m.seq, ...(i === 0 ? { origin: 'socket-1' } : {}) })));
   });
 
+  it('gives messages time-ordered ids (UUIDv7): in request order within a batch, and after those of earlier batches', async () => {
+    const a = await stay();
+    const b = await stay();
+    const ids = async (n: number) =>
+      (await repo.commitBatch(Array.from({ length: n }, (_, i) => guestSend(i % 2 ? a : b, `ordered ${i}`)))).map((o) => {
+        if (o.kind !== 'stored') throw new Error(`not stored: ${o.kind}`);
+        return o.message.id;
+      });
+    const first = await ids(20);
+    await sleep(2);
+    const second = await ids(20);
+    const all = [...first, ...second];
+    for (const id of all) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...all].sort()).toEqual(all);
+    // The id's first 48 bits are the time it was made, in ms.
+    const madeAt = parseInt(all[0].replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(madeAt - Date.now())).toBeLessThan(60_000);
+  });
+
   it('makes a send wait for a check-out of its stay in progress, then refuses it and stores nothing', async () => {
     const s = await stay();
     const stays = new StaysRepository(ds);

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Message } from '@bellhop/protocol';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
 import { poolOf } from '../../common/sql.js';
 import { BUS_CHANNEL } from '../../common/event-bus.js';
 import type { SessionPrincipalRow } from '../auth/auth.repository.js';
@@ -89,7 +89,9 @@ export class MessagesRepository {
         values: [
           requests.map((r) => r.conversationId),
           requests.map((r) => r.clientMsgId),
-          requests.map(() => randomUUID()),
+          // Time-ordered ids: each batch adds to the right edge of the primary key instead of a
+          // random leaf of it, so fewer pages are touched and written in full after a checkpoint.
+          requests.map(() => uuidv7()),
           requests.map((r) => r.sender.type),
           requests.map((r) => r.sender.id),
           requests.map((r) => r.sender.name),
