@@ -48,14 +48,14 @@ export class DbWaitSampler {
   private samples = 0;
   private running = false;
   private loop: Promise<void> | undefined;
-  private failure: string | undefined;
+  private failed: string | undefined;
 
   constructor(private readonly url: string) {}
 
   async open(): Promise<void> {
     this.client = new pg.Client({ connectionString: this.url });
     // A lost connection ends the sampling; the figures say so instead of the run failing.
-    this.client.on('error', (err) => (this.failure = err.message));
+    this.client.on('error', (err) => (this.failed = err.message));
     await this.client.connect();
   }
 
@@ -66,11 +66,16 @@ export class DbWaitSampler {
     this.loop = this.run();
   }
 
+  /** Why sampling stopped early (the connection was lost, the query failed), if it did. */
+  get failure(): string | undefined {
+    return this.failed;
+  }
+
   /** Stops sampling and returns what it saw since `start` (undefined if it could not sample). */
   async lap(): Promise<DbWaits | undefined> {
     this.running = false;
     await this.loop;
-    if (this.failure !== undefined || this.samples === 0) return undefined;
+    if (this.failed !== undefined || this.samples === 0) return undefined;
     return summarizeWaits(this.counts, this.samples);
   }
 
@@ -83,13 +88,13 @@ export class DbWaitSampler {
   private async run(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    while (this.running && this.failure === undefined) {
+    while (this.running && this.failed === undefined) {
       try {
         const { rows } = await client.query<{ event: string }>({ name: 'bench_db_waits', text: SQL });
         this.samples++;
         for (const r of rows) this.counts.set(r.event, (this.counts.get(r.event) ?? 0) + 1);
       } catch (err) {
-        this.failure = err instanceof Error ? err.message : String(err);
+        this.failed = err instanceof Error ? err.message : String(err);
       }
       await new Promise((r) => setTimeout(r, DB_WAIT_INTERVAL_MS));
     }

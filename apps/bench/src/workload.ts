@@ -319,6 +319,7 @@ export class Workload {
     const cpuEnd = process.cpuUsage(cpuStart);
     const machineCpu = machine.lap();
     const dbWaits = await target.dbWaits?.lap();
+    if (target.dbWaits && !dbWaits) this.progress.phase(`${target.name} @ ${rate}/s: the database's wait events were not sampled (${target.dbWaits.failure ?? 'no sample taken'})`);
     const cpu: Record<string, number> = {};
     const rssMB: Record<string, number> = {};
     for (const m of meters) {
