@@ -36,6 +36,8 @@ export const Limits = {
   sessionEndCloseMs: 5_000,
   /** `inbox.snapshot` holds at most this many conversations. */
   inboxSnapshotMax: 200,
+  /** The highest seq a conversation can reach (a Postgres integer): a larger one in a request is out of bounds. */
+  maxSeq: 2_147_483_647,
   pageDefault: 50,
   pageMax: 100,
   searchPageDefault: 20,

@@ -4,12 +4,16 @@ import { idSchema } from '../models/common.js';
 import { conversationStatusSchema, conversationSummarySchema } from '../models/conversation.js';
 import { messageSchema } from '../models/message.js';
 
-const limit = (def: number) => z.coerce.number().int().min(1).max(Limits.pageMax).default(def);
+/** A query parameter given empty (`?cursor=&limit=`) counts as not given. */
+const param = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
+const limit = (def: number) => param(z.coerce.number().int().min(1).max(Limits.pageMax).default(def));
+const cursor = param(z.string().max(200).optional());
 
 /** GET /api/conversations */
 export const listConversationsQuerySchema = z.object({
-  status: z.enum(['open', 'resolved', 'all']).default('open'),
-  cursor: z.string().min(1).max(200).optional(),
+  status: param(z.enum(['open', 'resolved', 'all']).default('open')),
+  cursor,
   limit: limit(Limits.pageDefault),
 });
 export type ListConversationsQuery = z.infer<typeof listConversationsQuerySchema>;
@@ -22,7 +26,7 @@ export type ConversationPage = z.infer<typeof conversationPageSchema>;
 
 /** GET /api/conversations/:id/messages: the `limit` newest before `before`, ascending. */
 export const historyQuerySchema = z.object({
-  before: z.coerce.number().int().min(1).optional(),
+  before: param(z.coerce.number().int().min(1).max(Limits.maxSeq).optional()),
   limit: limit(Limits.pageDefault),
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
@@ -43,7 +47,7 @@ export type UpdateConversationRequest = z.infer<typeof updateConversationRequest
 /** GET /api/search: whole words, any case. */
 export const searchQuerySchema = z.object({
   q: z.string().trim().min(Limits.searchQueryMin).max(Limits.searchQueryMax),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor,
   limit: limit(Limits.searchPageDefault),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;

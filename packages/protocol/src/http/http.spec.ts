@@ -1,8 +1,10 @@
 import {
   conversationPageSchema,
+  historyQuerySchema,
   createStayRequestSchema,
   joinRequestSchema,
   listConversationsQuerySchema,
+  searchQuerySchema,
   staffDirectorySchema,
   stayListSchema,
   updateConversationRequestSchema,
@@ -30,6 +32,17 @@ describe('HTTP schemas', () => {
   it('coerces and bounds page limits', () => {
     expect(listConversationsQuerySchema.parse({ limit: '10' })).toMatchObject({ limit: 10, status: 'open' });
     expect(listConversationsQuerySchema.safeParse({ limit: '101' }).success).toBe(false);
+  });
+  it('takes an empty query parameter as not given', () => {
+    expect(listConversationsQuerySchema.parse({ status: '', cursor: '', limit: '' })).toEqual({ status: 'open', limit: 50 });
+    expect(searchQuerySchema.parse({ q: 'towel', cursor: '' })).toEqual({ q: 'towel', limit: 20 });
+    expect(historyQuerySchema.parse({ before: '', limit: '10' })).toEqual({ limit: 10 });
+  });
+  it('bounds before by the largest seq', () => {
+    expect(historyQuerySchema.parse({ before: '2147483647' })).toEqual({ before: 2_147_483_647, limit: 50 });
+    const r = historyQuerySchema.safeParse({ before: '3000000000' });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(formatIssues(r.error)[0]).toMatch(/^before: /);
   });
   it('allows clearing the assignee', () => {
     expect(updateConversationRequestSchema.parse({ assigneeId: null })).toEqual({ assigneeId: null });

@@ -12,12 +12,12 @@ export const clientEventSchemas = {
   }),
   'conversation.sync': z.strictObject({
     conversationId: idSchema,
-    afterSeq: z.number().int().min(0),
+    afterSeq: z.number().int().min(0).max(Limits.maxSeq),
     limit: z.number().int().min(1).max(Limits.syncMax).optional(),
   }),
   'conversation.read': z.strictObject({
     conversationId: idSchema,
-    seq: z.number().int().min(0),
+    seq: z.number().int().min(0).max(Limits.maxSeq),
   }),
   typing: z.strictObject({
     conversationId: idSchema,

@@ -41,6 +41,14 @@ describe('parseClientFrame', () => {
     expect(r.ok === false && r.error).toMatchObject({ code: 'unknown_event', ref: event });
   });
 
+  it('refs an unknown event by its clientMsgId when that is valid, else by its whole name', () => {
+    const r = parseClientFrame(JSON.stringify({ event: 'message.sned', data: { conversationId: conv, clientMsgId: cmid, body: 'hi' } }));
+    expect(r.ok === false && r.error).toMatchObject({ code: 'unknown_event', ref: cmid });
+    const long = `x${'y'.repeat(100)}`;
+    const r2 = parseClientFrame(JSON.stringify({ event: long, data: { clientMsgId: 'not-a-uuid' } }));
+    expect(r2.ok === false && r2.error).toMatchObject({ code: 'unknown_event', ref: long });
+  });
+
   it('refs a bad message.send by its clientMsgId when that is valid', () => {
     const r = parseClientFrame(send({ conversationId: conv, clientMsgId: cmid, body: '' }));
     expect(r.ok === false && r.error).toMatchObject({ code: 'bad_request', ref: cmid });
@@ -83,6 +91,13 @@ describe('parseClientFrame', () => {
     expect(sync({ conversationId: conv, afterSeq: -1 }).ok).toBe(false);
     expect(sync({ conversationId: conv, afterSeq: 0, limit: 201 }).ok).toBe(false);
     expect(sync({ conversationId: conv, afterSeq: 1.5 }).ok).toBe(false);
+    expect(sync({ conversationId: conv, afterSeq: 2_147_483_647 }).ok).toBe(true);
+    const big = sync({ conversationId: conv, afterSeq: 2_147_483_648 });
+    expect(big.ok === false && big.error).toMatchObject({ code: 'bad_request', ref: 'conversation.sync' });
+    expect(big.ok === false && big.error.message).toMatch(/data\.afterSeq/);
+    const read = (seq: number) => parseClientFrame(JSON.stringify({ event: 'conversation.read', data: { conversationId: conv, seq } }));
+    expect(read(2_147_483_647).ok).toBe(true);
+    expect(read(3e9).ok).toBe(false);
   });
 });
 

@@ -91,7 +91,7 @@ export function parseClientFrameValue(value: unknown): ParseResult<ClientFrame> 
   if (!envelope.ok) return envelope;
   const { event, data } = envelope.frame;
   if (!hasKey(clientEventSchemas, event)) {
-    return { ok: false, error: { code: WsErrorCode.UnknownEvent, message: `unknown event "${event.slice(0, 64)}"`, ref: event.slice(0, 64) } };
+    return { ok: false, error: { code: WsErrorCode.UnknownEvent, message: `unknown event "${event.slice(0, 64)}"`, ref: refOf(event, data) } };
   }
   const schema = clientEventSchemas[event as ClientEventName] as z.ZodType;
   const parsed = schema.safeParse(data);
