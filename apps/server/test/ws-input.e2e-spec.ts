@@ -383,6 +383,16 @@ describe('WebSocket handshake, bad input, limits and isolation', () => {
       expect(staffSide.ofEvent('conversation.read')).toEqual([]);
     });
 
+    it('answers not_found for typing into another conversation even within the typing throttle', async () => {
+      const s = await open(guestA.accessToken);
+      s.send('typing', { conversationId: guestA.conversationId, active: true });
+      await s.ping();
+      expect(s.ofEvent('error')).toEqual([]);
+      const e = s.next('error');
+      s.send('typing', { conversationId: guestB.conversationId, active: true });
+      expect((await e).data).toMatchObject({ code: 'not_found' });
+    });
+
     it('refuses a staff-only event from a guest with forbidden', async () => {
       const s = await open(guestA.accessToken);
       s.send('inbox.sync', {});
@@ -408,8 +418,8 @@ describe('heartbeat', () => {
     const alive = await connect(t.wsUrl, admin.accessToken);
     const dead = await connect(t.wsUrl, admin.accessToken, { autoPong: false });
     expect(dead.frames[0].data).toMatchObject({ heartbeatMs: 1000 });
-    const { code } = await dead.closed;
-    expect(code).toBe(1006);
+    const { code, reason } = await dead.closed;
+    expect([code, reason]).toEqual([4408, 'heartbeat missed']);
     await alive.ping();
     expect(alive.closeCode).toBeUndefined();
     alive.close();

@@ -113,9 +113,13 @@ export class ConversationsService {
     });
   }
 
-  /** Announces typing to the conversation's other participants; nothing is stored. */
-  async typing(actor: Actor, input: TypingData): Promise<void> {
+  /**
+   * Announces typing to the conversation's other participants; nothing is stored. With `announce`
+   * false (a throttled repeat) it only checks that the actor may see the conversation.
+   */
+  async typing(actor: Actor, input: TypingData, announce = true): Promise<void> {
     await this.assertVisible(actor, input.conversationId);
+    if (!announce) return;
     await this.bus.publish({ type: 'typing', conversationId: input.conversationId, who: { type: actor.type, id: actor.id, name: actor.name }, active: input.active });
   }
 

@@ -71,8 +71,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       // Drops the sockets that did not answer the previous ping, then pings the rest.
       for (const c of group) {
         if (!c.alive) {
-          c.closing = true;
-          c.ws.terminate();
+          // A peer that is alive but not answering reads why; a dead one simply loses the connection.
+          c.close(CloseCode.Timeout, 'heartbeat missed');
           continue;
         }
         c.alive = false;
@@ -225,9 +225,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
         return;
       case 'typing': {
         const now = Date.now();
-        if (frame.data.active && now - c.lastTypingAt < Limits.typingThrottleMs) return;
-        await this.conversations.typing(c.actor, frame.data);
-        if (frame.data.active) c.lastTypingAt = now;
+        // A throttled `active: true` is dropped only once the conversation is known to be visible:
+        // one the caller may not see answers not_found all the same.
+        const announce = !frame.data.active || now - c.lastTypingAt >= Limits.typingThrottleMs;
+        await this.conversations.typing(c.actor, frame.data, announce);
+        if (frame.data.active && announce) c.lastTypingAt = now;
         return;
       }
       case 'inbox.sync':
