@@ -225,6 +225,12 @@ describe('auth', () => {
       expect((await staffRoute(forgeJwt({ ...claims, iat: now(), exp: now() + 3600 }, { secret: SECRET }))).status).toBe(401);
     });
 
+    it('takes a token without iat by its exp alone', async () => {
+      const { iat: _iat, ...noIat } = claims as Record<string, unknown>;
+      expect((await staffRoute(forgeJwt({ ...noIat, exp: now() + 600 }, { secret: SECRET }))).status).toBe(200);
+      expect((await staffRoute(forgeJwt({ ...noIat, exp: now() + 3600 }, { secret: SECRET }))).status).toBe(401);
+    });
+
     it('answers 401 for a wrong issuer or audience, or a sub that is not the session subject', async () => {
       for (const change of [{ iss: 'other' }, { aud: 'admin' }, { aud: 'guest' }, { sub: '00000000-0000-4000-8000-000000000000' }, { sid: '00000000-0000-4000-8000-000000000000' }]) {
         expect((await staffRoute(forgeJwt({ ...claims, ...change }, { secret: SECRET }))).status).toBe(401);

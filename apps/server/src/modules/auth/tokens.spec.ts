@@ -27,6 +27,13 @@ describe('parseAccessClaims', () => {
     expect(parseAccessClaims({ ...base, ...change }, now)).toBeNull();
   });
 
+  it('accepts a token without iat whose exp is at most 15 minutes (plus leeway) ahead', () => {
+    const { iat: _iat, ...noIat } = base;
+    expect(parseAccessClaims({ ...noIat, exp: now + 600 }, now)).toEqual({ ...noIat, exp: now + 600 });
+    expect(parseAccessClaims({ ...noIat, exp: now + 930 }, now)).not.toBeNull();
+    expect(parseAccessClaims({ ...noIat, exp: now + 931 }, now)).toBeNull();
+  });
+
   it('refuses an exp further ahead than 15 minutes plus leeway, whatever iat says', () => {
     expect(parseAccessClaims({ ...base, iat: now + 3600, exp: now + 3600 + 60 }, now)).toBeNull();
   });

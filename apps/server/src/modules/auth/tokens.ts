@@ -7,7 +7,8 @@ export const accessClaimsSchema = z.object({
   aud: z.enum([JwtAudience.Staff, JwtAudience.Guest]),
   sub: z.guid(),
   sid: z.guid(),
-  iat: z.number().int(),
+  /** Optional: PROTOCOL.md names no `iat`; the server's own tokens carry it. */
+  iat: z.number().int().optional(),
   exp: z.number().int(),
 });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;
@@ -21,14 +22,14 @@ export interface AccessTokenSubject {
 
 /**
  * Checks the shape of verified claims and that `exp` is not further ahead than an access token may
- * live (a token we did not mint that way is refused even with a valid signature). Returns null when
- * unacceptable.
+ * live, from now and, when the token says when it was issued, from `iat` (a token not minted that
+ * way is refused even with a valid signature). Returns null when unacceptable.
  */
 export function parseAccessClaims(payload: unknown, nowSeconds: number): AccessClaims | null {
   const parsed = accessClaimsSchema.safeParse(payload);
   if (!parsed.success) return null;
   const claims = parsed.data;
-  if (claims.exp - claims.iat > Limits.accessTokenTtlSeconds) return null;
+  if (claims.iat !== undefined && claims.exp - claims.iat > Limits.accessTokenTtlSeconds) return null;
   if (claims.exp > nowSeconds + Limits.accessTokenTtlSeconds + Limits.jwtLeewaySeconds) return null;
   return claims;
 }
