@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
+import { BadRequestException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -26,6 +27,16 @@ export async function createApp(config: AppConfig, logger: Logger, databaseUrl: 
   app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', true);
   app.useBodyParser('json', { limit: Limits.httpBodyMaxBytes });
+  // A body of any other type is read as bytes under the same limit (413 above it) and refused.
+  app.useBodyParser('raw', { type: () => true, limit: Limits.httpBodyMaxBytes });
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (!Buffer.isBuffer(req.body)) return next();
+    if (req.body.length === 0) {
+      req.body = undefined;
+      return next();
+    }
+    next(new BadRequestException('request body must be JSON, sent with Content-Type: application/json'));
+  });
   app.use(cookieParser());
   app.enableCors({ origin: config.allowedOrigins, credentials: true });
   app.useWebSocketAdapter(new BellhopWsAdapter(app));

@@ -29,6 +29,25 @@ describe('auth', () => {
   const login = (username: string, password: string, headers = fromNewAddress()) =>
     h.request<StaffAuthResponse>('POST', '/api/auth/login', { body: { username, password }, headers });
 
+  describe('request bodies', () => {
+    const post = (body: string, contentType: string) => request('POST', `${t.baseUrl}/api/auth/login`, { body, headers: { 'content-type': contentType } });
+    const big = JSON.stringify({ username: 'x'.repeat(102_400), password: 'y' });
+
+    it('answers 413 for a body over 100 KiB, whatever its type', async () => {
+      for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
+        const res = await post(big, type);
+        expect([type, res.status, res.body]).toEqual([type, 413, { statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than 100 KiB' }]);
+      }
+    });
+
+    it('answers 400 for a body that is not JSON, or not sent as JSON', async () => {
+      expect((await post('{"username": ', 'application/json')).body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
+      const plain = await post('username=admin', 'text/plain');
+      expect(plain.status).toBe(400);
+      expect(plain.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be JSON, sent with Content-Type: application/json' });
+    });
+  });
+
   describe('login', () => {
     it('answers a token, the user and an httpOnly SameSite=Strict refresh cookie on /api/auth', async () => {
       const res = await login(ADMIN.username, ADMIN.password);

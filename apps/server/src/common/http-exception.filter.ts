@@ -26,17 +26,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const { status, error } = httpStatusOf(exception.kind);
       return { statusCode: status, error, message: exception.details.messages ?? exception.message, retryAfter: exception.details.retryAfterSeconds };
     }
+    // A body-parser error (too large, malformed JSON) reaches here as Nest's HttpException of it.
+    const parser = bodyParserError(exception instanceof HttpException ? exception.cause : exception);
+    if (parser) return { statusCode: parser.status, error: reasonPhrase(parser.status), message: parser.message };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'object' && response && 'message' in response ? (response as { message: string | string[] }).message : exception.message;
       return { statusCode: status, error: reasonPhrase(status), message };
-    }
-    // body-parser errors (too large, malformed JSON) carry a status.
-    const e = exception as { status?: number; type?: string; message?: string };
-    if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      const message = e.type === 'entity.too.large' ? 'request body is larger than 100 KiB' : e.type === 'entity.parse.failed' ? 'request body is not valid JSON' : (e.message ?? 'bad request');
-      return { statusCode: e.status, error: reasonPhrase(e.status), message };
     }
     if (isDatabaseUnavailable(exception)) {
       const { status, error } = httpStatusOf(ErrorKind.Unavailable);
@@ -45,6 +42,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const { status, error } = httpStatusOf(ErrorKind.Internal);
     return { statusCode: status, error, message: 'internal error' };
   }
+}
+
+/** What to answer for body-parser's own errors, undefined for any other error. */
+function bodyParserError(e: unknown): { status: number; message: string } | undefined {
+  const err = e as { status?: number; type?: string } | undefined;
+  if (err?.type === 'entity.too.large') return { status: 413, message: 'request body is larger than 100 KiB' };
+  if (err?.type === 'entity.parse.failed') return { status: 400, message: 'request body is not valid JSON' };
+  return undefined;
 }
 
 function reasonPhrase(status: number): string {
