@@ -144,17 +144,24 @@ export class ConversationsRepository {
     return (await this.summaries(staffId, [id])).get(id) ?? null;
   }
 
-  /** Unread counts of one conversation for several staff members at once. */
-  async unreadFor(conversationId: string, staffIds: string[]): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ staff_id: string; unread: number }>({
+  /** Unread counts of conversations for several staff members at once: conversation id → staff id → count. */
+  async unreadFor(conversationIds: string[], staffIds: string[]): Promise<Map<string, Map<string, number>>> {
+    const { rows } = await this.pool.query<{ conversation_id: string; staff_id: string; unread: number }>({
       name: 'bh_conv_unread_for',
-      text: `SELECT u.staff_id,
-               (SELECT count(*)::int FROM messages g WHERE g.conversation_id = $1 AND g.sender_type = 'guest' AND g.seq > coalesce(rc.seq, 0)) AS unread
-             FROM unnest($2::uuid[]) AS u(staff_id)
-             LEFT JOIN read_cursors rc ON rc.conversation_id = $1 AND rc.reader_type = 'staff' AND rc.reader_id = u.staff_id`,
-      values: [conversationId, staffIds],
+      text: `SELECT c.id AS conversation_id, u.staff_id,
+               (SELECT count(*)::int FROM messages g WHERE g.conversation_id = c.id AND g.sender_type = 'guest' AND g.seq > coalesce(rc.seq, 0)) AS unread
+             FROM unnest($1::uuid[]) AS c(id)
+             CROSS JOIN unnest($2::uuid[]) AS u(staff_id)
+             LEFT JOIN read_cursors rc ON rc.conversation_id = c.id AND rc.reader_type = 'staff' AND rc.reader_id = u.staff_id`,
+      values: [conversationIds, staffIds],
     });
-    return new Map(rows.map((r) => [r.staff_id, r.unread]));
+    const out = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      let perStaff = out.get(r.conversation_id);
+      if (!perStaff) out.set(r.conversation_id, (perStaff = new Map()));
+      perStaff.set(r.staff_id, r.unread);
+    }
+    return out;
   }
 
   async lockForUpdate(m: EntityManager, id: string): Promise<{ status: string; assignee_id: string | null } | null> {

@@ -152,14 +152,19 @@ export class ConversationsService {
     return { fileName, contentType: 'text/plain; charset=utf-8', content: transcriptText(messages) };
   }
 
-  /** The conversation as each of these staff members sees it (`unread` differs per member). */
-  async summariesForStaff(conversationId: string, staffIds: string[]): Promise<Map<string, ConversationSummary>> {
-    const out = new Map<string, ConversationSummary>();
-    if (staffIds.length === 0) return out;
-    const base = await this.repo.summary(null, conversationId);
-    if (!base) return out;
-    const unread = await this.repo.unreadFor(conversationId, staffIds);
-    for (const id of staffIds) out.set(id, { ...base, unread: unread.get(id) ?? 0 });
+  /**
+   * Conversations as each of these staff members sees them (`unread` differs per member):
+   * conversation id → staff id → summary. Conversations that do not exist are left out.
+   */
+  async summariesForStaff(conversationIds: string[], staffIds: string[]): Promise<Map<string, Map<string, ConversationSummary>>> {
+    const out = new Map<string, Map<string, ConversationSummary>>();
+    if (staffIds.length === 0 || conversationIds.length === 0) return out;
+    const [bases, unread] = await Promise.all([this.repo.summaries(null, conversationIds), this.repo.unreadFor(conversationIds, staffIds)]);
+    for (const [conversationId, base] of bases) {
+      const perStaff = new Map<string, ConversationSummary>();
+      for (const id of staffIds) perStaff.set(id, { ...base, unread: unread.get(conversationId)?.get(id) ?? 0 });
+      out.set(conversationId, perStaff);
+    }
     return out;
   }
 }

@@ -23,6 +23,9 @@ class SerialQueue {
 /** Clock difference between this process and Postgres that a catch-up tolerates. */
 const CATCH_UP_MARGIN_MS = 5_000;
 
+/** Conversations announced per query after a bus outage. */
+const ANNOUNCE_CHUNK = 200;
+
 /**
  * Delivers committed events from the bus to this instance's sockets. Messages go out per
  * conversation in seq order, each exactly once: a gap (a notification lost while the bus was
@@ -66,11 +69,11 @@ export class FanoutService implements OnModuleInit {
         this.messageQueue.push(() => this.deliverMessages(event.items));
         break;
       case 'conversation.changed':
-        this.conversationQueue.push(() => this.announceConversation(event.conversationId));
+        this.conversationQueue.push(() => this.announceConversations([event.conversationId]));
         break;
       case 'conversation.read':
         this.passOnRead(event.conversationId, event.reader, event.seq, event.origin);
-        this.conversationQueue.push(() => this.announceConversation(event.conversationId));
+        this.conversationQueue.push(() => this.announceConversations([event.conversationId]));
         break;
       case 'typing': {
         const frame = encode('typing', { conversationId: event.conversationId, who: event.who, active: event.active });
@@ -152,7 +155,7 @@ export class FanoutService implements OnModuleInit {
       this.closeSessions(await this.repo.endedSessions(this.registry.sessionIds()));
       const { reads, conversationIds } = await this.repo.changedSince(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
       for (const r of reads) this.passOnRead(r.conversationId, { type: r.readerType, id: r.readerId }, r.seq);
-      for (const id of conversationIds) await this.announceConversation(id);
+      for (let i = 0; i < conversationIds.length; i += ANNOUNCE_CHUNK) await this.announceConversations(conversationIds.slice(i, i + ANNOUNCE_CHUNK));
     } catch (err) {
       this.warn(err, 'catch-up of sessions and conversations after a bus outage failed');
     }
@@ -172,15 +175,17 @@ export class FanoutService implements OnModuleInit {
     for (const c of this.registry.participants(conversationId)) if (c.id !== origin) c.send(frame);
   }
 
-  /** `conversation.updated` to every local staff connection, with each member's own unread count. */
-  private async announceConversation(conversationId: string): Promise<void> {
+  /** `conversation.updated` for each conversation to every local staff connection, with each member's own unread count. */
+  private async announceConversations(conversationIds: string[]): Promise<void> {
     const staffIds = [...this.registry.staff.keys()];
     if (staffIds.length === 0) return;
     try {
-      const summaries = await this.conversations.summariesForStaff(conversationId, staffIds);
-      for (const [staffId, conversation] of summaries) {
-        const frame = encode('conversation.updated', { conversation });
-        for (const c of this.registry.staff.get(staffId) ?? []) c.send(frame);
+      const summaries = await this.conversations.summariesForStaff(conversationIds, staffIds);
+      for (const conversationId of conversationIds) {
+        for (const [staffId, conversation] of summaries.get(conversationId) ?? []) {
+          const frame = encode('conversation.updated', { conversation });
+          for (const c of this.registry.staff.get(staffId) ?? []) c.send(frame);
+        }
       }
     } catch (err) {
       this.warn(err, 'could not announce a conversation change');

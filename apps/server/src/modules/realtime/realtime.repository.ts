@@ -185,11 +185,13 @@ export class RealtimeRepository {
    * messages) or read meanwhile.
    */
   async changedSince(since: Date): Promise<{ reads: CursorRow[]; conversationIds: string[] }> {
-    const reads = await this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number }>(
-      'SELECT conversation_id, reader_type, reader_id, seq FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
-      [since],
-    );
-    const changed = await this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE updated_at > $1', [since]);
+    const [reads, changed] = await Promise.all([
+      this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number }>(
+        'SELECT conversation_id, reader_type, reader_id, seq FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
+        [since],
+      ),
+      this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE updated_at > $1', [since]),
+    ]);
     return {
       reads: reads.rows.map((r) => ({ conversationId: r.conversation_id, readerType: r.reader_type, readerId: r.reader_id, seq: r.seq })),
       conversationIds: [...new Set([...changed.rows.map((r) => r.id), ...reads.rows.map((r) => r.conversation_id)])],
