@@ -334,7 +334,7 @@ describe('a bus connection that dies without a word', () => {
     }
   }, 30_000);
 
-  it('once replaced, closes the sockets of sessions ended meanwhile and passes on the reads and changes it missed', async () => {
+  it('once replaced, closes the sockets of sessions ended meanwhile and passes on the reads, names and changes it missed', async () => {
     const admin = await loginStaff(t!.baseUrl);
     const stayA = await checkIn(t!.baseUrl, admin.accessToken);
     const stayB = await checkIn(t!.baseUrl, admin.accessToken);
@@ -350,11 +350,16 @@ describe('a bus connection that dies without a word', () => {
       // Both are stored; their notifications go nowhere.
       ss.send('conversation.read', { conversationId: a.conversationId, seq: 1 });
       expect((await checkOut(t!.baseUrl, admin.accessToken, stayB.stay.id)).status).toBe(200);
+      const renamed = await request('PATCH', `${t!.baseUrl}/api/staff/${admin.user.id}`, { token: admin.accessToken, body: { displayName: 'Night Desk' } });
+      expect(renamed.status).toBe(200);
       const read = await as.waitFor('conversation.read', (d) => d.reader.type === 'staff' && d.seq === 1, 20_000);
       expect(read.data).toEqual({ conversationId: a.conversationId, reader: { type: 'staff', id: admin.user.id }, seq: 1 });
       expect(await bs.closed).toEqual({ code: 4401, reason: 'session ended' });
       await ss.waitFor('conversation.updated', (d) => d.conversation.id === b.conversationId && d.conversation.status === 'resolved', 5_000);
       expect(as.closeCode).toBeUndefined();
+      // The open staff socket sends under the name given while the bus was deaf.
+      const reply = ss.sendMessage(a.conversationId, 'it is, until eleven');
+      expect((await as.waitFor('message.new', (d) => d.message.clientMsgId === reply)).data.message.sender.name).toBe('Night Desk');
     } finally {
       as.close();
       bs.close();

@@ -269,6 +269,23 @@ describe('messaging over WebSocket', () => {
     expect(gs2.ofEvent('typing')).toEqual([]);
   });
 
+  it('sends and types under a new displayName on sockets opened before the change', async () => {
+    const g = await newGuest();
+    const porter = await createStaff(t.baseUrl, admin.accessToken, { displayName: 'Porter' });
+    const [gs, ps] = [await open(g.accessToken), await open(porter.accessToken)];
+    const before = ps.sendMessage(g.conversationId, 'on my way');
+    expect((await gs.waitFor('message.new', (d) => d.message.clientMsgId === before)).data.message.sender.name).toBe('Porter');
+    const res = await request('PATCH', `${t.baseUrl}/api/staff/${porter.user.id}`, { token: admin.accessToken, body: { displayName: 'Head Porter' } });
+    expect(res.status).toBe(200);
+    // The change travels over the bus: the socket takes it up within moments, without reconnecting.
+    await eventually(async () => {
+      const id = ps.sendMessage(g.conversationId, 'still on my way');
+      return (await gs.waitFor('message.new', (d) => d.message.clientMsgId === id)).data.message.sender.name === 'Head Porter';
+    }, 5_000, 'the new name on messages');
+    ps.send('typing', { conversationId: g.conversationId, active: false });
+    expect((await gs.waitFor('typing')).data.who).toEqual({ type: 'staff', id: porter.user.id, name: 'Head Porter' });
+  });
+
   it('answers inbox.sync for staff with open conversations, newest activity first', async () => {
     const g1 = await newGuest();
     const g2 = await newGuest();

@@ -28,7 +28,9 @@ export type BusEvent =
   /** Someone is (or stopped) typing; not stored. */
   | { type: 'typing'; conversationId: string; who: { type: 'guest' | 'staff'; id: string; name: string }; active: boolean }
   /** The set of connected staff members may have changed somewhere. */
-  | { type: 'presence.changed' };
+  | { type: 'presence.changed' }
+  /** A staff member's displayName changed: their open sockets send and type under the new name. */
+  | { type: 'staff.renamed'; staffId: string; name: string };
 
 /**
  * Events published from the application. `messages.committed` is not among them: it is sent only

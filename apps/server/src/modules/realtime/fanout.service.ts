@@ -88,6 +88,9 @@ export class FanoutService implements OnModuleInit {
       case 'presence.changed':
         this.cluster.refreshPresence();
         break;
+      case 'staff.renamed':
+        this.renameStaff(event.staffId, event.name);
+        break;
     }
   }
 
@@ -147,18 +150,25 @@ export class FanoutService implements OnModuleInit {
 
   /**
    * After the bus was down, what its other events would have said: sockets of sessions ended
-   * meanwhile close with 4401, read cursors moved meanwhile are passed on (`conversation.read`),
-   * and staff get `conversation.updated` for every conversation changed or read meanwhile.
+   * meanwhile close with 4401, staff sockets take up display names changed meanwhile, read
+   * cursors moved meanwhile are passed on (`conversation.read`), and staff get
+   * `conversation.updated` for every conversation changed or read meanwhile.
    */
   private async catchUpEvents(lostAt: Date): Promise<void> {
     try {
       this.closeSessions(await this.repo.endedSessions(this.registry.sessionIds()));
+      for (const [staffId, name] of await this.repo.staffNames([...this.registry.staff.keys()])) this.renameStaff(staffId, name);
       const { reads, conversationIds } = await this.repo.changedSince(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
       for (const r of reads) this.passOnRead(r.conversationId, { type: r.readerType, id: r.readerId }, r.seq);
       for (let i = 0; i < conversationIds.length; i += ANNOUNCE_CHUNK) await this.announceConversations(conversationIds.slice(i, i + ANNOUNCE_CHUNK));
     } catch (err) {
       this.warn(err, 'catch-up of sessions and conversations after a bus outage failed');
     }
+  }
+
+  /** This instance's sockets of the staff member send and type under `name` from now on. */
+  private renameStaff(staffId: string, name: string): void {
+    for (const c of this.registry.staff.get(staffId) ?? []) c.actor.name = name;
   }
 
   /** Closes this instance's sockets of these (ended) sessions with 4401. */

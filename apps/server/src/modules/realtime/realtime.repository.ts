@@ -179,6 +179,13 @@ export class RealtimeRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The displayName of each of these staff members (for sockets whose `staff.renamed` a bus outage lost). */
+  async staffNames(staffIds: string[]): Promise<Map<string, string>> {
+    if (staffIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ id: string; display_name: string }>('SELECT id, display_name FROM staff_users WHERE id = ANY($1::uuid[])', [staffIds]);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
   /**
    * What changed since `since` besides messages, for catching up after a bus outage: the read
    * cursors that moved, and the conversations changed (checked in or out, status, assignee, new

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import type { Logger } from 'pino';
 import type { CreateStaffRequest, StaffDirectoryEntry, StaffUser, UpdateStaffRequest } from '@bellhop/protocol';
 import type { StaffActor } from '../../common/actor.js';
+import { EventBus } from '../../common/event-bus.js';
 import { isUniqueViolation } from '../../common/sql.js';
 import { LOGGER } from '../../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -44,6 +45,7 @@ export class StaffService implements OnApplicationBootstrap {
     private readonly repo: StaffRepository,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
+    private readonly bus: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) logger: Logger,
     @Inject(BANNER_OUT) private readonly banner: BannerOut,
@@ -75,7 +77,10 @@ export class StaffService implements OnApplicationBootstrap {
     }
   }
 
-  /** A new password or `disabled: true` ends every session of the member, in the same transaction. */
+  /**
+   * A new password or `disabled: true` ends every session of the member, in the same transaction;
+   * a new displayName reaches the member's open sockets (sender and typing names) through the bus.
+   */
   async update(actor: StaffActor, id: string, input: UpdateStaffRequest): Promise<StaffUser> {
     const passwordHash = input.password === undefined ? undefined : await this.passwords.hash(input.password);
     const row = await this.repo.transaction(async (tx) => {
@@ -91,6 +96,9 @@ export class StaffService implements OnApplicationBootstrap {
         disabled: input.disabled,
         passwordHash,
       });
+      if (input.displayName !== undefined && updated.display_name !== current.display_name) {
+        await this.bus.publish({ type: 'staff.renamed', staffId: id, name: updated.display_name }, tx);
+      }
       if (input.disabled === true && !current.disabled) {
         await this.sessions.endSubjectSessions('staff', id, SessionEndReason.Disabled, tx);
       } else if (passwordHash !== undefined) {
