@@ -7,7 +7,7 @@ import { StaysJobs } from '../src/modules/stays/stays.jobs.js';
 import type { BusEvent } from '../src/common/event-bus.js';
 import { listenToBus } from './support/bus.js';
 import { jwtPayload } from './support/jwt.js';
-import { sleep } from './support/ws.js';
+import { eventually, sleep } from './support/ws.js';
 
 describe('stays and guest join', () => {
   let db: TestDatabase;
@@ -350,6 +350,17 @@ describe('stays and guest join', () => {
       expect(rows[0].status).toBe('resolved');
       // Nothing left to do the second time.
       expect(await t.app.get(StaysJobs).runAutoCheckout()).toBe(0);
+    });
+
+    it('run at start-up too: a server started later checks out what became overdue meanwhile', async () => {
+      const overdue = await h.checkIn(staff, { checkIn: localDate(-4), checkOut: localDate(-2) });
+      const later = await startTestApp(db.url);
+      try {
+        const status = async () => (await db.query<{ status: string }>('SELECT status FROM stays WHERE id = $1', [overdue.stay.id])).rows[0].status;
+        await eventually(async () => (await status()) === 'checked_out', 5_000, 'the overdue stay checked out');
+      } finally {
+        await later.close();
+      }
     });
 
     it('deletes conversations with their stays, messages and sessions after the retention period', async () => {

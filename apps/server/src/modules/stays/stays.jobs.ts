@@ -35,6 +35,8 @@ export class StaysJobs implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    // Once at start-up too: a server that was down over midnight catches up at once.
+    void this.runAll();
     this.timer = setInterval(() => void this.runAll(), this.intervalMs);
     this.timer.unref();
   }
