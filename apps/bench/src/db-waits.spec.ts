@@ -1,4 +1,5 @@
-import { summarizeWaits, waitsText } from './db-waits.js';
+import net from 'node:net';
+import { DbWaitSampler, summarizeWaits, waitsText } from './db-waits.js';
 
 describe('summarizeWaits', () => {
   it('gives each event its share of the active-session samples, largest first, and the sessions active per sample', () => {
@@ -30,5 +31,23 @@ describe('summarizeWaits', () => {
     expect(waitsText(summarizeWaits(new Map([['CPU', 955], ['IO:WalSync', 45]]), 400))).toBe(
       '2.50 active on average (400 samples): CPU 96 %, IO:WalSync 4.5 %',
     );
+  });
+});
+
+describe('DbWaitSampler', () => {
+  it('does not fail the run when the database refuses it: it samples nothing and says why', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const sampler = new DbWaitSampler(`postgres://postgres@127.0.0.1:${port}/postgres`);
+    await sampler.open();
+    sampler.start();
+    await expect(sampler.lap()).resolves.toBeUndefined();
+    expect(sampler.failure).toMatch(/ECONNREFUSED/);
+    await sampler.close();
   });
 });

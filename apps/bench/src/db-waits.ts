@@ -52,11 +52,18 @@ export class DbWaitSampler {
 
   constructor(private readonly url: string) {}
 
+  /**
+   * Connects. A connection refused or lost ends the sampling, not the run: each rate's progress
+   * line then says why it has no figures (see failure).
+   */
   async open(): Promise<void> {
     this.client = new pg.Client({ connectionString: this.url });
-    // A lost connection ends the sampling; the figures say so instead of the run failing.
     this.client.on('error', (err) => (this.failed = err.message));
-    await this.client.connect();
+    try {
+      await this.client.connect();
+    } catch (err) {
+      this.failed = err instanceof Error ? err.message : String(err);
+    }
   }
 
   start(): void {
