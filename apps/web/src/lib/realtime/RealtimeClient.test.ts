@@ -191,6 +191,33 @@ test('after a dropped connection it reconnects and resumes from the last seen se
   expect(history.messages).toHaveLength(4);
 });
 
+test('a sync the server refuses for now (rate_limited) is tried again until it answers', async () => {
+  const guest = await newGuest();
+  const guestClient = connect(guest.identity);
+  guestClient.start();
+  await stateIs(guestClient, 'connected');
+  for (const body of ['one', 'two', 'three']) guestClient.send(guest.conversationId, body);
+  await until(guestClient, () => guestClient.pending().length === 0);
+
+  const sockets: WebSocket[] = [];
+  const staffClient = connect(await newStaff(), {}, sockets);
+  const delivered: { seq: number; source: string }[] = [];
+  const refused: string[] = [];
+  staffClient.on('message', ({ message, source }) => delivered.push({ seq: message.seq, source }));
+  staffClient.on('error', (e) => refused.push(e.code));
+  staffClient.start();
+  await stateIs(staffClient, 'connected');
+  // Spend the socket's whole burst of events: the sync that follows is refused with rate_limited.
+  const socket = sockets[sockets.length - 1]!;
+  for (let i = 0; i < 61; i++) socket.send(JSON.stringify({ event: 'ping', data: { t: i } }));
+  staffClient.watch(guest.conversationId, 0);
+  await until(staffClient, () => refused.length >= 2);
+  expect(refused.slice(0, 2)).toEqual(['rate_limited', 'rate_limited']);
+  await until(staffClient, () => delivered.length === 3, 15_000);
+  expect(delivered).toEqual([1, 2, 3].map((seq) => ({ seq, source: 'sync' })));
+  expect(staffClient.state).toBe('connected');
+});
+
 test('the outbox survives a reload and a resend is idempotent (same clientMsgId)', async () => {
   const guest = await newGuest();
   const storage = new MemoryStorage();

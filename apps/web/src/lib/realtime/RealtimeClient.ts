@@ -107,6 +107,9 @@ interface Tracked {
   above: Set<number>;
   syncing: boolean;
   resync: boolean;
+  /** Syncs refused one after another (the database unavailable...): the backoff of the next try. */
+  syncFailures: number;
+  syncRetry?: ReturnType<typeof setTimeout>;
 }
 
 const OPEN = 1;
@@ -130,6 +133,12 @@ export class RealtimeClient {
   private readonly wantedRead = new Map<string, number>();
   private readonly sentRead = new Map<string, number>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Conversations whose `conversation.sync` went out on this socket and is not answered yet, in
+   * the order sent: the server answers a socket's frames in order, so a refused sync (an `error`
+   * whose ref is the event name) is the oldest one here.
+   */
+  private syncsInFlight: string[] = [];
 
   private socket: SocketLike | null = null;
   private stateValue: ConnectionState = ConnectionState.Stopped;
@@ -195,6 +204,7 @@ export class RealtimeClient {
     for (const detach of this.detachWindow.splice(0)) detach();
     for (const timer of this.retryTimers.values()) clearTimeout(timer);
     this.retryTimers.clear();
+    for (const t of this.tracked.values()) clearTimeout(t.syncRetry);
     this.dropSocket();
     if (this.stateValue !== ConnectionState.Ended) this.setState(ConnectionState.Stopped);
   }
@@ -208,12 +218,13 @@ export class RealtimeClient {
     if (existing) {
       if (lastSeq > existing.lastSeq) this.advance(existing, lastSeq);
     } else {
-      this.tracked.set(conversationId, { lastSeq, above: new Set(), syncing: false, resync: false });
+      this.tracked.set(conversationId, { lastSeq, above: new Set(), syncing: false, resync: false, syncFailures: 0 });
     }
     this.sync(conversationId);
   }
 
   unwatch(conversationId: string): void {
+    clearTimeout(this.tracked.get(conversationId)?.syncRetry);
     this.tracked.delete(conversationId);
   }
 
@@ -561,7 +572,9 @@ export class RealtimeClient {
       const t = this.tracked.get(id);
       if (t && lastSeq > t.lastSeq) t.resync = true;
     }
+    this.syncsInFlight = [];
     for (const [id, t] of this.tracked) {
+      clearTimeout(t.syncRetry);
       t.syncing = false;
       this.sync(id);
     }
@@ -571,6 +584,7 @@ export class RealtimeClient {
   }
 
   private onError(data: ErrorFrameData): void {
+    if (data.ref === 'conversation.sync') this.onSyncRefused(data.code);
     const entry = data.ref ? this.outbox.get(data.ref) : undefined;
     if (entry) {
       this.inflight.delete(entry.clientMsgId);
@@ -621,14 +635,36 @@ export class RealtimeClient {
     if (this.sendFrame('conversation.sync', { conversationId, afterSeq: t.lastSeq, limit: Limits.syncMax })) {
       t.syncing = true;
       t.resync = false;
+      this.syncsInFlight.push(conversationId);
     }
   }
 
+  /**
+   * The oldest sync in flight was refused. Transient refusals (unavailable, rate_limited,
+   * internal) are tried again with a backoff while the socket stays up; a conversation that no
+   * longer exists (not_found) is left alone.
+   */
+  private onSyncRefused(code: string): void {
+    const conversationId = this.syncsInFlight.shift();
+    const t = conversationId === undefined ? undefined : this.tracked.get(conversationId);
+    if (!t || conversationId === undefined) return;
+    t.syncing = false;
+    if (PERMANENT_ERRORS.has(code)) return;
+    clearTimeout(t.syncRetry);
+    t.syncRetry = setTimeout(() => {
+      t.syncRetry = undefined;
+      if (this.tracked.get(conversationId) === t) this.sync(conversationId);
+    }, backoffDelay(t.syncFailures++, 1000, 8000, this.opts.random));
+  }
+
   private onSyncPage(conversationId: string, messages: Message[], hasMore: boolean): void {
+    const asked = this.syncsInFlight.indexOf(conversationId);
+    if (asked >= 0) this.syncsInFlight.splice(asked, 1);
     for (const message of messages) this.deliver(message, 'sync');
     const t = this.tracked.get(conversationId);
     if (!t) return;
     t.syncing = false;
+    t.syncFailures = 0;
     if (hasMore && messages.length > 0) {
       this.sync(conversationId);
       return;
