@@ -26,6 +26,7 @@ export const en = {
     loading: 'Loading messages…',
     loadFailed: 'The messages could not be loaded.',
     loadOlder: 'Show earlier messages',
+    olderFailed: 'Earlier messages could not be loaded.',
     start: 'This is the start of the conversation.',
     empty: 'No messages yet.',
     you: 'You',
@@ -36,6 +37,9 @@ export const en = {
     failed: {
       generic: 'Not sent.',
       forbidden: 'Not sent: this conversation is closed.',
+      not_found: 'Not sent: this conversation no longer exists.',
+      rate_limited: 'Not sent: too many messages at once. Try again in a moment.',
+      unavailable: 'Not sent: the service is briefly unavailable. Try again.',
     },
     jumpToLatest: 'New messages',
     historyLabel: 'Messages',

@@ -28,6 +28,7 @@ export const zh: Locale = {
     loading: '正在加载消息…',
     loadFailed: '无法加载消息。',
     loadOlder: '显示更早的消息',
+    olderFailed: '无法加载更早的消息。',
     start: '对话从这里开始。',
     empty: '暂无消息。',
     you: '我',
@@ -38,6 +39,9 @@ export const zh: Locale = {
     failed: {
       generic: '未发送。',
       forbidden: '未发送：此对话已关闭。',
+      not_found: '未发送：此对话已不存在。',
+      rate_limited: '未发送：发送过于频繁，请稍后重试。',
+      unavailable: '未发送：服务暂时不可用，请重试。',
     },
     jumpToLatest: '新消息',
     historyLabel: '消息',

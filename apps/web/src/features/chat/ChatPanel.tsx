@@ -52,6 +52,7 @@ export function ChatPanel({ client, conversationId, view, self, senderLabel, com
           otherReadSeq={view.otherReadSeq}
           hasMore={view.hasMore}
           loadingOlder={view.loadingOlder}
+          olderFailed={view.olderFailed}
           onLoadOlder={view.loadOlder}
           onRetry={view.retry}
           onDiscard={view.discard}

@@ -88,6 +88,36 @@ test('older history can be asked for with a button', () => {
   expect(props.onLoadOlder).toHaveBeenCalled();
 });
 
+test('a short history loads older messages by itself, but not again after a failure until asked', () => {
+  const auto = setup({ messages: [message(5)], hasMore: true });
+  expect(auto.onLoadOlder).toHaveBeenCalled();
+  document.body.innerHTML = '';
+  const failed = setup({ messages: [message(5)], hasMore: true, olderFailed: true });
+  expect(failed.onLoadOlder).not.toHaveBeenCalled();
+  expect(screen.getByRole('alert')).toHaveTextContent('Earlier messages could not be loaded.');
+  fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+  expect(failed.onLoadOlder).toHaveBeenCalledTimes(1);
+});
+
+test('a message not sent says why', () => {
+  const entry = (n: number, error: string): OutboxEntry => ({
+    clientMsgId: `30000000-0000-4000-8000-00000000000${n}`,
+    conversationId: CONVERSATION_ID,
+    body: `attempt ${n}`,
+    createdAt: new Date().toISOString(),
+    status: 'failed',
+    error,
+    attempts: 1,
+  });
+  setup({ pending: [entry(1, 'rate_limited'), entry(2, 'unavailable'), entry(3, 'not_found'), entry(4, 'internal')] });
+  expect(screen.getAllByRole('status').map((el) => el.textContent)).toEqual([
+    'Not sent: too many messages at once. Try again in a moment.',
+    'Not sent: the service is briefly unavailable. Try again.',
+    'Not sent: this conversation no longer exists.',
+    'Not sent.',
+  ]);
+});
+
 test('an empty conversation shows the empty state', () => {
   setup({ empty: <p>Nothing here yet</p> });
   expect(screen.getByText('Nothing here yet')).toBeInTheDocument();

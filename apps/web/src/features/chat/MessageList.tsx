@@ -14,6 +14,8 @@ export interface MessageListProps {
   otherReadSeq: number;
   hasMore: boolean;
   loadingOlder: boolean;
+  /** The last request for older messages failed: say so, and ask again only when told to. */
+  olderFailed?: boolean;
   onLoadOlder(): void;
   onRetry(clientMsgId: string): void;
   onDiscard(clientMsgId: string): void;
@@ -22,6 +24,11 @@ export interface MessageListProps {
   /** How a sender is named in this view. */
   senderLabel(message: Message): string;
   empty?: ReactNode;
+}
+
+/** Why a message was not sent, as the text key under `chat.failed`. */
+function failureReason(code: string | undefined): 'forbidden' | 'not_found' | 'rate_limited' | 'unavailable' | 'generic' {
+  return code === 'forbidden' || code === 'not_found' || code === 'rate_limited' || code === 'unavailable' ? code : 'generic';
 }
 
 const NEAR_BOTTOM_PX = 80;
@@ -59,6 +66,8 @@ const MessageRow = memo(function MessageRow({ mine, sender, body, createdAt, sta
 
 export function MessageList(props: MessageListProps) {
   const { messages, pending, self, otherReadSeq, hasMore, loadingOlder, onLoadOlder, onSeenLatest } = props;
+  // Older pages load by themselves (a short list, scrolling near the top) unless the last try failed.
+  const autoLoad = hasMore && !loadingOlder && !props.olderFailed;
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const scroller = useRef<HTMLDivElement>(null);
@@ -99,7 +108,7 @@ export function MessageList(props: MessageListProps) {
     }
     prev.current = { firstSeq, lastKey, height: el.scrollHeight };
     if (atBottom.current) seeLatest();
-    if (hasMore && !loadingOlder && el.scrollHeight <= el.clientHeight + 1) onLoadOlder();
+    if (autoLoad && el.scrollHeight <= el.clientHeight + 1) onLoadOlder();
   });
 
   useEffect(() => {
@@ -138,7 +147,7 @@ export function MessageList(props: MessageListProps) {
       atBottom.current = false;
     }
     lastTop.current = top;
-    if (top < NEAR_TOP_PX && hasMore && !loadingOlder) onLoadOlder();
+    if (top < NEAR_TOP_PX && autoLoad) onLoadOlder();
   };
 
   const jumpToLatest = () => {
@@ -197,7 +206,9 @@ export function MessageList(props: MessageListProps) {
         actions={
           failed ? (
             <div className="msg__actions">
-              <span className="msg__error">{t(`chat.failed.${p.error === 'forbidden' ? 'forbidden' : 'generic'}`)}</span>
+              <span className="msg__error" role="status">
+                {t(`chat.failed.${failureReason(p.error)}`)}
+              </span>
               <button type="button" className="btn btn--small" onClick={() => props.onRetry(p.clientMsgId)}>
                 {t('chat.retry')}
               </button>
@@ -216,8 +227,13 @@ export function MessageList(props: MessageListProps) {
       <div className="messages__scroller" ref={scroller} onScroll={onScroll} tabIndex={0} aria-label={t('chat.historyLabel')} role="region">
         {hasMore ? (
           <div className="messages__older">
+            {props.olderFailed && !loadingOlder ? (
+              <p className="messages__older-error" role="alert">
+                {t('chat.olderFailed')}
+              </p>
+            ) : null}
             <button type="button" className="btn btn--small btn--ghost" onClick={onLoadOlder} disabled={loadingOlder}>
-              {loadingOlder ? t('common.loading') : t('chat.loadOlder')}
+              {loadingOlder ? t('common.loading') : props.olderFailed ? t('common.retry') : t('chat.loadOlder')}
             </button>
           </div>
         ) : messages.length > 0 ? (

@@ -15,6 +15,8 @@ export interface ConversationView {
   hasMore: boolean;
   loading: boolean;
   loadingOlder: boolean;
+  /** The last request for older messages failed (no automatic retry until asked). */
+  olderFailed: boolean;
   error: unknown;
   /** Highest seq the other side has read: from the server on (re)load, then live. */
   otherReadSeq: number;
@@ -48,6 +50,7 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
   const [hasMore, setHasMore] = useState(false);
   const [loading, setLoading] = useState(true);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderFailed, setOlderFailed] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const initialOtherRead = () => Math.max(knownOtherReadSeq ?? 0, self.type === 'guest' ? staffReadFrom(client.session, conversationId) : 0);
   const [otherReadSeq, setOtherReadSeq] = useState(initialOtherRead);
@@ -132,6 +135,7 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
     if (!first || olderInFlight.current) return;
     olderInFlight.current = true;
     setLoadingOlder(true);
+    setOlderFailed(false);
     api.history(conversationId, first.seq, PAGE).then(
       (page) => {
         olderInFlight.current = false;
@@ -142,6 +146,7 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
       () => {
         olderInFlight.current = false;
         setLoadingOlder(false);
+        setOlderFailed(true);
       },
     );
   }, [conversationId]);
@@ -160,6 +165,7 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
     hasMore,
     loading,
     loadingOlder,
+    olderFailed,
     error,
     otherReadSeq,
     typing,
