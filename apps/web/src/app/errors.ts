@@ -11,7 +11,10 @@ export function describeError(error: unknown, t: TFunction, unauthorized?: strin
     if (error.status === 404) return t('errors.notFound');
     if (error.status === 429) return t('errors.throttled', { minutes: Math.max(1, Math.ceil((error.retryAfter ?? 900) / 60)) });
     if (error.status >= 500) return t('errors.server');
-    return error.messages.join(' · ');
+    // The server's validation lines name fields and rules; they stay as sent, inside a translated sentence.
+    if (error.status === 400) return t('errors.badRequest', { details: error.messages.join(' · ') });
+    if (error.status === 409) return t('errors.conflict');
+    if (error.status === 413) return t('errors.tooLarge');
   }
   return t('errors.unexpected');
 }

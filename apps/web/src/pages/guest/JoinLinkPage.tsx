@@ -13,23 +13,26 @@ export function JoinLinkPage() {
   const { t } = useTranslation();
   const { code = '' } = useParams();
   const navigate = useNavigate();
-  const [error, setError] = useState<string | null>(null);
+  // What went wrong, translated when shown: switching the language neither repeats the join
+  // (each failed one counts towards the lock-out) nor leaves the text in the old language.
+  const [failure, setFailure] = useState<{ invalid: true } | { invalid: false; err: unknown } | null>(null);
 
   useEffect(() => {
     const normalized = normalizeJoinCode(code);
     if (!normalized) {
-      setError(t('guest.join.invalid'));
+      setFailure({ invalid: true });
       return;
     }
     let cancelled = false;
     joinStay({ code: normalized }).then(
       () => !cancelled && navigate('/chat', { replace: true }),
-      (err: unknown) => !cancelled && setError(describeError(err, t, t('guest.join.notFound'))),
+      (err: unknown) => !cancelled && setFailure({ invalid: false, err }),
     );
     return () => {
       cancelled = true;
     };
-  }, [code, navigate, t]);
+  }, [code, navigate]);
+  const error = failure === null ? null : failure.invalid ? t('guest.join.invalid') : describeError(failure.err, t, t('guest.join.notFound'));
 
   return (
     <GuestLayout>
