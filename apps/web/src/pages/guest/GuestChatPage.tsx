@@ -113,7 +113,7 @@ function GuestChat({ session }: { session: GuestSession }) {
             </p>
           </div>
           <div className="chat-head__status">
-            <p className={`presence${staffOnline ? ' presence--on' : ''}`}>
+            <p className={`presence${staffOnline ? ' presence--on' : ''}`} role="status">
               <span className="presence__dot" aria-hidden="true" />
               {staffOnline === null ? '' : staffOnline > 0 ? t('guest.chat.online') : t('guest.chat.away')}
             </p>

@@ -1,5 +1,5 @@
 import { normalizeJoinCode, personNameSchema, roomNumberSchema } from '@bellhop/protocol';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { describeError } from '../../app/errors';
@@ -9,6 +9,7 @@ import { Loading } from '../../ui/Loading';
 import { GuestLayout } from './GuestLayout';
 
 type Mode = 'code' | 'room';
+const MODES: readonly Mode[] = ['code', 'room'];
 
 /** `/`: the guest signs in with the join code, or with room number and family name. */
 export function GuestEntryPage() {
@@ -22,6 +23,21 @@ export function GuestEntryPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const modeButtons = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
+
+  const chooseMode = (m: Mode) => {
+    setMode(m);
+    setError(null);
+  };
+  // A radio group: one Tab stop, the arrow keys move the choice (and the focus) along.
+  const onModeKey = (event: KeyboardEvent) => {
+    const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
+    if (!step) return;
+    event.preventDefault();
+    const next = MODES[(MODES.indexOf(mode) + step + MODES.length) % MODES.length]!;
+    chooseMode(next);
+    modeButtons.current[next]?.focus();
+  };
 
   useEffect(() => {
     document.title = `${t('guest.entry.title')} · ${t('brand')}`;
@@ -89,18 +105,19 @@ export function GuestEntryPage() {
             {t('guest.entry.title')}
           </h1>
           <p className="entry__lead">{t('guest.entry.lead')}</p>
-          <div className="segmented" role="radiogroup" aria-label={t('guest.entry.how')}>
-            {(['code', 'room'] as const).map((m) => (
+          <div className="segmented" role="radiogroup" aria-label={t('guest.entry.how')} onKeyDown={onModeKey}>
+            {MODES.map((m) => (
               <button
                 key={m}
+                ref={(el) => {
+                  modeButtons.current[m] = el;
+                }}
                 type="button"
                 role="radio"
                 aria-checked={mode === m}
+                tabIndex={mode === m ? 0 : -1}
                 className={`segmented__option${mode === m ? ' is-active' : ''}`}
-                onClick={() => {
-                  setMode(m);
-                  setError(null);
-                }}
+                onClick={() => chooseMode(m)}
               >
                 {t(`guest.entry.mode.${m}`)}
               </button>

@@ -217,8 +217,9 @@ function ConversationRow(props: { c: ConversationSummary; selected: boolean; sel
           </span>
         </span>
         {c.unread > 0 ? (
-          <span className="badge conv__badge" aria-label={t('staff.inbox.unreadCount', { count: c.unread })}>
-            {c.unread}
+          <span className="badge conv__badge">
+            <span aria-hidden="true">{c.unread}</span>
+            <span className="sr-only">{t('staff.inbox.unreadCount', { count: c.unread })}</span>
           </span>
         ) : null}
       </Link>
@@ -236,9 +237,9 @@ function SearchResults(props: {
   const { t } = useTranslation();
   const { search } = props;
   return (
-    <div className="results" aria-live="polite">
+    <div className="results">
       <div className="results__head">
-        <p>{search.loading && search.hits.length === 0 ? t('common.loading') : t('staff.search.count', { count: search.hits.length, q: search.q })}</p>
+        <p role="status">{search.loading && search.hits.length === 0 ? t('common.loading') : t('staff.search.count', { count: search.hits.length, q: search.q })}</p>
         <button type="button" className="btn btn--small btn--ghost" onClick={props.onClose}>
           {t('staff.search.close')}
         </button>

@@ -43,7 +43,11 @@ export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: Sta
       <main className="login__main">
         <section className="card login__card" aria-labelledby="login-title">
           <h1 id="login-title">{t('staff.login.title')}</h1>
-          {notice ? <p className="note note--info">{notice}</p> : null}
+          {notice ? (
+            <p className="note note--info" role="status">
+              {notice}
+            </p>
+          ) : null}
           <form className="form" onSubmit={submit} noValidate>
             <div className="field">
               <label htmlFor="login-username">{t('staff.login.username')}</label>

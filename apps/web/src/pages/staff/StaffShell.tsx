@@ -185,8 +185,9 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
             <NavLink to="/staff" end className="console__link">
               {t('staff.nav.inbox')}
               {unread > 0 ? (
-                <span className="badge" aria-label={t('staff.inbox.unreadCount', { count: unread })}>
-                  {unread}
+                <span className="badge">
+                  <span aria-hidden="true">{unread}</span>
+                  <span className="sr-only">{t('staff.inbox.unreadCount', { count: unread })}</span>
                 </span>
               ) : null}
             </NavLink>
