@@ -111,6 +111,9 @@ export const en = {
       again: 'Back to the start page',
     },
   },
+  qr: {
+    failed: 'The QR code could not be drawn. Use the code and link below it.',
+  },
   staff: {
     console: 'Front desk',
     signOut: 'Sign out',
@@ -172,6 +175,8 @@ export const en = {
       transcript: 'Transcript',
       transcriptTxt: 'Download as text',
       transcriptJson: 'Download as JSON',
+      transcriptPreparing: 'Preparing transcript…',
+      directoryFailed: 'Colleagues not loaded — try again',
       composer: 'Reply to {{name}}',
       readOnly: 'This guest has checked out; the conversation is read-only.',
     },
@@ -225,6 +230,7 @@ export const en = {
       password: 'Password',
       passwordHint: 'At least 8 characters.',
       create: 'Create account',
+      creating: 'Creating account…',
       created: 'Account created for {{name}}.',
       taken: 'This username is already taken.',
       invalid: {

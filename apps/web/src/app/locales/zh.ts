@@ -113,6 +113,9 @@ export const zh: Locale = {
       again: '返回首页',
     },
   },
+  qr: {
+    failed: '无法生成二维码。请使用下方的入住码和链接。',
+  },
   staff: {
     console: '前台',
     signOut: '退出登录',
@@ -174,6 +177,8 @@ export const zh: Locale = {
       transcript: '聊天记录',
       transcriptTxt: '下载为文本',
       transcriptJson: '下载为 JSON',
+      transcriptPreparing: '正在准备聊天记录…',
+      directoryFailed: '未能加载同事列表，点此重试',
       composer: '回复 {{name}}',
       readOnly: '该客人已退房，此对话为只读。',
     },
@@ -227,6 +232,7 @@ export const zh: Locale = {
       password: '密码',
       passwordHint: '至少 8 个字符。',
       create: '创建账号',
+      creating: '正在创建账号…',
       created: '已为 {{name}} 创建账号。',
       taken: '此用户名已被使用。',
       invalid: {

@@ -1,5 +1,16 @@
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A hotel-local calendar date (`YYYY-MM-DD`, as check-in and check-out are) in the reader's language. */
+export function formatDate(ymd: string, lang: string): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  if (!y || !m || !d) return ymd;
+  let f = dateFormats.get(lang);
+  // The date is a calendar day, not an instant: format it in UTC so that no time zone shifts it.
+  if (!f) dateFormats.set(lang, (f = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' })));
+  return f.format(new Date(Date.UTC(y, m - 1, d)));
+}
 
 export function formatTime(iso: string, lang: string): string {
   let f = timeFormats.get(lang);

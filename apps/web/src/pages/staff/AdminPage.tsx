@@ -48,7 +48,15 @@ export function AdminPage() {
       <section className="card" aria-labelledby="staff-title">
         <h2 id="staff-title">{t('staff.admin.accounts')}</h2>
         {error ? (
-          <ErrorNote>{describeError(error, t)}</ErrorNote>
+          <ErrorNote
+            action={
+              <button type="button" className="btn btn--small" onClick={() => void reload()}>
+                {t('common.retry')}
+              </button>
+            }
+          >
+            {describeError(error, t)}
+          </ErrorNote>
         ) : staff === null ? (
           <Loading label={t('common.loading')} />
         ) : (
@@ -139,7 +147,7 @@ function CreateStaffForm({ onCreated }: { onCreated(): void }) {
         ) : null}
         <div className="form__full">
           <button type="submit" className="btn btn--primary" disabled={busy}>
-            {t('staff.admin.create')}
+            {busy ? t('staff.admin.creating') : t('staff.admin.create')}
           </button>
         </div>
       </form>

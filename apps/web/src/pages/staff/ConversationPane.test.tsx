@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { TextDecoder, TextEncoder } from 'node:util';
 import type { ConversationSummary, SessionReady } from '@bellhop/protocol';
-import { act, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { i18n } from '../../app/i18n';
 import { useConversation } from '../../features/chat/useConversation';
 import { Emitter } from '../../lib/realtime/emitter';
@@ -67,10 +67,10 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
-function renderPane() {
+function renderPane(fetchDirectory: () => Promise<{ items: { id: string; displayName: string; role: 'admin' | 'agent' }[] }> = async () => ({ items: [] })) {
   const client = new FakeClient() as unknown as RealtimeClient;
   const inbox = new InboxStore(client);
-  const directory = new StaffDirectoryStore(async () => ({ items: [] }));
+  const directory = new StaffDirectoryStore(fetchDirectory);
   const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Reception' } } as StaffContextValue['session'];
   const value = { client, inbox, directory, session, setPageTitle: () => undefined } as StaffContextValue;
   render(
@@ -103,6 +103,19 @@ test('a conversation the server does not know answers "not found", without a com
   renderPane();
   expect(await screen.findByText('This conversation does not exist, or it has been deleted.')).toBeInTheDocument();
   expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+});
+
+test('a staff directory that cannot load is said next to the assignee list, with a retry', async () => {
+  let attempts = 0;
+  renderPane(async () => {
+    attempts++;
+    if (attempts === 1) throw new Error('offline');
+    return { items: [{ id: '2f3e4d5c-6b7a-4988-8776-655443322110', displayName: 'Li Wei', role: 'agent' }] };
+  });
+  fireEvent.click(await screen.findByRole('button', { name: 'Colleagues not loaded — try again' }));
+  expect(await screen.findByRole('option', { name: 'Li Wei' })).toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Colleagues not loaded — try again' })).not.toBeInTheDocument();
+  expect(attempts).toBe(2);
 });
 
 function GuestProbe({ client }: { client: RealtimeClient }) {

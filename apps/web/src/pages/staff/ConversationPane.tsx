@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
 import { ChatPanel } from '../../features/chat/ChatPanel';
+import { formatDate } from '../../features/chat/format';
 import { useConversation, type Participant } from '../../features/chat/useConversation';
 import { api, ApiError } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -12,16 +13,20 @@ import { useStaff } from './StaffContext';
 
 /** One conversation in the console: header with actions, history, composer. */
 export function ConversationPane({ conversationId }: { conversationId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { client, inbox, directory, session } = useStaff();
   useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
   const colleagues = useSyncExternalStore(directory.subscribe, directory.getSnapshot);
+  // The directory never loaded: the assignee list holds only me, so say why and offer to retry.
+  const [directoryFailed, setDirectoryFailed] = useState(() => directory.error !== null && directory.getSnapshot() === null);
+  useEffect(() => directory.subscribe(() => setDirectoryFailed(directory.error !== null && directory.getSnapshot() === null)), [directory]);
   const summary = inbox.get(conversationId);
   const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
   const view = useConversation(client, conversationId, self, summary?.guestReadSeq);
   const [lookupError, setLookupError] = useState<unknown>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [downloading, setDownloading] = useState(false);
   const assignId = useId();
 
   useEffect(() => {
@@ -67,6 +72,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   };
 
   const download = async (format: 'txt' | 'json') => {
+    if (downloading) return;
+    setDownloading(true);
     setActionError(null);
     try {
       const { blob, filename } = await api.transcript(conversationId, format);
@@ -80,6 +87,8 @@ export function ConversationPane({ conversationId }: { conversationId: string })
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
       setActionError(describeError(error, t));
+    } finally {
+      setDownloading(false);
     }
   };
 
@@ -143,7 +152,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           </h2>
           {summary ? (
             <p className="pane__sub">
-              {checkedOut ? t('staff.status.checkedOut') : t('staff.conversation.checkOut', { date: summary.stay.checkOut })} ·{' '}
+              {checkedOut ? t('staff.status.checkedOut') : t('staff.conversation.checkOut', { date: formatDate(summary.stay.checkOut, i18n.language) })} ·{' '}
               <span className={`chip chip--${summary.status}`}>{t(`staff.status.${summary.status}`)}</span>
             </p>
           ) : null}
@@ -167,6 +176,11 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 </option>
               ))}
             </select>
+            {directoryFailed ? (
+              <button type="button" className="btn btn--small btn--ghost" onClick={() => void directory.load()}>
+                {t('staff.conversation.directoryFailed')}
+              </button>
+            ) : null}
             {summary.status === 'open' ? (
               <button type="button" className="btn btn--small" disabled={busy} onClick={() => void update({ status: 'resolved' })}>
                 {t('staff.conversation.resolve')}
@@ -177,12 +191,14 @@ export function ConversationPane({ conversationId }: { conversationId: string })
               </button>
             )}
             <details className="menu">
-              <summary className="btn btn--small btn--ghost">{t('staff.conversation.transcript')}</summary>
+              <summary className="btn btn--small btn--ghost" aria-busy={downloading}>
+                {downloading ? t('staff.conversation.transcriptPreparing') : t('staff.conversation.transcript')}
+              </summary>
               <div className="menu__list">
-                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('txt')}>
+                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('txt')} disabled={downloading}>
                   {t('staff.conversation.transcriptTxt')}
                 </button>
-                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('json')}>
+                <button type="button" className="btn btn--small btn--ghost" onClick={() => void download('json')} disabled={downloading}>
                   {t('staff.conversation.transcriptJson')}
                 </button>
               </div>

@@ -11,6 +11,7 @@ import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
 import { ConversationPane } from './ConversationPane';
 import { guestFullName } from './guestName';
+import { previewOf } from './preview';
 import type { StatusFilter } from './inboxStore';
 import { usePageTitle, useStaff } from './StaffContext';
 
@@ -145,7 +146,7 @@ export function InboxPage() {
               </ErrorNote>
             ) : null}
             {visible.length === 0 ? (
-              inbox.loading || !inbox.loaded ? (
+              inbox.error && !inbox.loading ? null : inbox.loading || !inbox.loaded ? (
                 <Loading label={t('common.loading')} />
               ) : (
                 <EmptyState title={t(status === 'open' ? 'staff.inbox.emptyOpen' : 'staff.inbox.empty')} icon="check" />
@@ -187,7 +188,7 @@ function ConversationRow(props: { c: ConversationSummary; selected: boolean; sel
   const { c, selected, selfId, assigneeName, lang } = props;
   const { t } = useTranslation();
   const last = c.lastMessage;
-  const preview = last ? `${last.sender.type === 'guest' ? '' : `${t('staff.inbox.you')}: `}${last.body}` : t('staff.inbox.noMessages');
+  const preview = last ? previewOf(last, selfId, t('staff.inbox.you')) : t('staff.inbox.noMessages');
   return (
     <li>
       <Link

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
+import { formatDate } from '../../features/chat/format';
 import { api, ApiError } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -196,7 +197,7 @@ function JoinCard({ card, onClose }: { card: CreateStayResponse; onClose(): void
           {card.joinCode}
         </p>
         <p className="joincard__url">{card.joinUrl}</p>
-        <p className="joincard__until">{t('staff.card.until', { date: card.stay.checkOut })}</p>
+        <p className="joincard__until">{t('staff.card.until', { date: formatDate(card.stay.checkOut, i18n.language) })}</p>
       </div>
       <div className="joincard__actions">
         <button type="button" className="btn btn--primary" onClick={() => window.print()}>
@@ -214,7 +215,7 @@ function JoinCard({ card, onClose }: { card: CreateStayResponse; onClose(): void
 }
 
 function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[]; onShowCard(card: CreateStayResponse): void; onCheckedOut(stayId: string): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -256,8 +257,12 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
                 <td>
                   {s.guestName} {s.familyName}
                 </td>
-                <td>{s.checkIn}</td>
-                <td>{s.checkOut}</td>
+                <td>
+                  <time dateTime={s.checkIn}>{formatDate(s.checkIn, i18n.language)}</time>
+                </td>
+                <td>
+                  <time dateTime={s.checkOut}>{formatDate(s.checkOut, i18n.language)}</time>
+                </td>
                 <td className="table__actions">
                   <Link className="btn btn--small btn--ghost" to={`/staff?c=${s.conversationId}`}>
                     {t('staff.stays.chat')}
