@@ -26,9 +26,13 @@ export async function createApp(config: AppConfig, logger: Logger, databaseUrl: 
   // Last-Modified; the hashed assets keep their ETags (express.static).
   app.set('etag', false);
   if (config.trustProxy) app.set('trust proxy', true);
+  // First, so that the body parsers' own refusals (400, 413) carry the CORS headers too.
+  app.enableCors({ origin: config.allowedOrigins, credentials: true });
   app.useBodyParser('json', { limit: Limits.httpBodyMaxBytes });
-  // A body of any other type is read as bytes under the same limit (413 above it) and refused.
-  app.useBodyParser('raw', { type: () => true, limit: Limits.httpBodyMaxBytes });
+  // A body of any other type sent to the API is read as bytes under the same limit (413 above
+  // it) and refused; elsewhere, and on GET and HEAD, it is left unread as before.
+  const apiWrite = (req: { method?: string; url?: string }) => req.method !== 'GET' && req.method !== 'HEAD' && (req.url ?? '').startsWith('/api/');
+  app.useBodyParser('raw', { type: apiWrite, limit: Limits.httpBodyMaxBytes });
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (!Buffer.isBuffer(req.body)) return next();
     if (req.body.length === 0) {
@@ -38,7 +42,6 @@ export async function createApp(config: AppConfig, logger: Logger, databaseUrl: 
     next(new BadRequestException('request body must be JSON, sent with Content-Type: application/json'));
   });
   app.use(cookieParser());
-  app.enableCors({ origin: config.allowedOrigins, credentials: true });
   app.useWebSocketAdapter(new BellhopWsAdapter(app));
 
   if (config.webDistDir) {

@@ -30,13 +30,16 @@ describe('auth', () => {
     h.request<StaffAuthResponse>('POST', '/api/auth/login', { body: { username, password }, headers });
 
   describe('request bodies', () => {
-    const post = (body: string, contentType: string) => request('POST', `${t.baseUrl}/api/auth/login`, { body, headers: { 'content-type': contentType } });
+    const post = (body: string, contentType: string) =>
+      request('POST', `${t.baseUrl}/api/auth/login`, { body, headers: { 'content-type': contentType, origin: t.baseUrl } });
     const big = JSON.stringify({ username: 'x'.repeat(102_400), password: 'y' });
 
     it('answers 413 for a body over 100 KiB, whatever its type', async () => {
       for (const type of ['application/json', 'text/plain', 'application/octet-stream']) {
         const res = await post(big, type);
         expect([type, res.status, res.body]).toEqual([type, 413, { statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than 100 KiB' }]);
+        // A browser on an allowed origin can read the refusal.
+        expect(res.headers.get('access-control-allow-origin')).toBe(t.baseUrl);
       }
     });
 
@@ -45,6 +48,8 @@ describe('auth', () => {
       const plain = await post('username=admin', 'text/plain');
       expect(plain.status).toBe(400);
       expect(plain.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be JSON, sent with Content-Type: application/json' });
+      // Outside the API a body is not looked at: an unknown path is still a 404.
+      expect((await request('POST', `${t.baseUrl}/nowhere`, { body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(404);
     });
   });
 
