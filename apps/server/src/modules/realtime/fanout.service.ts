@@ -89,7 +89,9 @@ export class FanoutService implements OnModuleInit {
         this.cluster.refreshPresence();
         break;
       case 'staff.renamed':
-        this.renameStaff(event.staffId, event.name);
+        // On the queue of the catch-up after an outage, so that its older reading of the names
+        // never lands after a rename heard since.
+        this.conversationQueue.push(async () => this.renameStaff(event.staffId, event.name));
         break;
     }
   }
