@@ -232,6 +232,7 @@ export const en = {
       create: 'Create account',
       creating: 'Creating account…',
       created: 'Account created for {{name}}.',
+      lastAdmin: 'At least one active administrator must remain. Make someone else an administrator first.',
       taken: 'This username is already taken.',
       invalid: {
         username: 'Usernames are 3–64 letters, digits or . _ @ -',

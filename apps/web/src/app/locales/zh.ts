@@ -234,6 +234,7 @@ export const zh: Locale = {
       create: '创建账号',
       creating: '正在创建账号…',
       created: '已为 {{name}} 创建账号。',
+      lastAdmin: '必须保留至少一名有效的管理员。请先将其他人设为管理员。',
       taken: '此用户名已被使用。',
       invalid: {
         username: '用户名为 3–64 位字母、数字或 . _ @ -',

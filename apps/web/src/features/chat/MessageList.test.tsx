@@ -6,8 +6,8 @@ import type { OutboxEntry } from '../../lib/realtime';
 import { CONVERSATION_ID, GUEST_ID, STAFF_ID, message } from '../../test/fixtures';
 import { MessageList, type MessageListProps } from './MessageList';
 
-function setup(overrides: Partial<MessageListProps> = {}) {
-  const props: MessageListProps = {
+function baseProps(overrides: Partial<MessageListProps> = {}): MessageListProps {
+  return {
     messages: [],
     pending: [],
     self: { type: 'guest', id: GUEST_ID },
@@ -20,6 +20,10 @@ function setup(overrides: Partial<MessageListProps> = {}) {
     senderLabel: (m) => m.sender.name,
     ...overrides,
   };
+}
+
+function setup(overrides: Partial<MessageListProps> = {}) {
+  const props = baseProps(overrides);
   render(<MessageList {...props} />);
   return props;
 }
@@ -109,13 +113,19 @@ test('a message not sent says why', () => {
     error,
     attempts: 1,
   });
-  setup({ pending: [entry(1, 'rate_limited'), entry(2, 'unavailable'), entry(3, 'not_found'), entry(4, 'internal')] });
-  expect(screen.getAllByRole('status').map((el) => el.textContent)).toEqual([
+  const props = baseProps();
+  const { rerender } = render(<MessageList {...props} />);
+  const region = document.querySelector('[aria-live="polite"]');
+  rerender(<MessageList {...props} pending={[entry(1, 'rate_limited'), entry(2, 'unavailable'), entry(3, 'not_found'), entry(4, 'internal')]} />);
+  expect([...document.querySelectorAll('.msg__error')].map((el) => el.textContent)).toEqual([
     'Not sent: too many messages at once. Try again in a moment.',
     'Not sent: the service is briefly unavailable. Try again.',
     'Not sent: this conversation no longer exists.',
     'Not sent.',
   ]);
+  // Screen readers hear it from the live region that was there before the failure.
+  expect(document.querySelector('[aria-live="polite"]')).toBe(region);
+  expect(region).toHaveTextContent('Not sent.');
 });
 
 test('an empty conversation shows the empty state', () => {

@@ -75,6 +75,16 @@ export function MessageList(props: MessageListProps) {
   const prev = useRef<{ firstSeq: number | null; lastKey: string | null; height: number }>({ firstSeq: null, lastKey: null, height: 0 });
   const [showJump, setShowJump] = useState(false);
   const [announcement, setAnnouncement] = useState('');
+  // A message that fails is said in the live region below, which is always there (a region
+  // inserted together with its text is not announced by most screen readers).
+  const announcedFailures = useRef(new Set<string>());
+  useEffect(() => {
+    for (const p of pending) {
+      if (p.status !== 'failed' || announcedFailures.current.has(p.clientMsgId)) continue;
+      announcedFailures.current.add(p.clientMsgId);
+      setAnnouncement(t(`chat.failed.${failureReason(p.error)}`));
+    }
+  }, [pending, t]);
 
   const last = messages[messages.length - 1];
   const lastPending = pending[pending.length - 1];
@@ -206,9 +216,7 @@ export function MessageList(props: MessageListProps) {
         actions={
           failed ? (
             <div className="msg__actions">
-              <span className="msg__error" role="status">
-                {t(`chat.failed.${failureReason(p.error)}`)}
-              </span>
+              <span className="msg__error">{t(`chat.failed.${failureReason(p.error)}`)}</span>
               <button type="button" className="btn btn--small" onClick={() => props.onRetry(p.clientMsgId)}>
                 {t('chat.retry')}
               </button>

@@ -61,12 +61,18 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
   const olderInFlight = useRef(false);
+  /** Bumped on every (re)load: an older page asked for before it is dropped. */
+  const loadRound = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
     setMessages([]);
     setLoading(true);
     setError(null);
+    setOlderFailed(false);
+    setLoadingOlder(false);
+    olderInFlight.current = false;
+    loadRound.current++;
     setTyping(null);
     setOtherReadSeq(initialOtherReadRef.current());
     setPending(client.pending(conversationId));
@@ -136,14 +142,17 @@ export function useConversation(client: RealtimeClient, conversationId: string, 
     olderInFlight.current = true;
     setLoadingOlder(true);
     setOlderFailed(false);
+    const round = loadRound.current;
     api.history(conversationId, first.seq, PAGE).then(
       (page) => {
+        if (round !== loadRound.current) return;
         olderInFlight.current = false;
         setMessages((current) => mergeMessages(current, page.messages));
         setHasMore(page.hasMore);
         setLoadingOlder(false);
       },
       () => {
+        if (round !== loadRound.current) return;
         olderInFlight.current = false;
         setLoadingOlder(false);
         setOlderFailed(true);

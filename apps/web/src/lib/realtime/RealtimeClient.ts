@@ -138,7 +138,7 @@ export class RealtimeClient {
    * the order sent: the server answers a socket's frames in order, so a refused sync (an `error`
    * whose ref is the event name) is the oldest one here.
    */
-  private syncsInFlight: string[] = [];
+  private syncsInFlight: { conversationId: string; tracked: Tracked }[] = [];
 
   private socket: SocketLike | null = null;
   private stateValue: ConnectionState = ConnectionState.Stopped;
@@ -427,6 +427,7 @@ export class RealtimeClient {
   private end(): void {
     this.dropSocket();
     this.clearTimers();
+    for (const t of this.tracked.values()) clearTimeout(t.syncRetry);
     this.setState(ConnectionState.Ended);
   }
 
@@ -635,7 +636,7 @@ export class RealtimeClient {
     if (this.sendFrame('conversation.sync', { conversationId, afterSeq: t.lastSeq, limit: Limits.syncMax })) {
       t.syncing = true;
       t.resync = false;
-      this.syncsInFlight.push(conversationId);
+      this.syncsInFlight.push({ conversationId, tracked: t });
     }
   }
 
@@ -645,9 +646,11 @@ export class RealtimeClient {
    * longer exists (not_found) is left alone.
    */
   private onSyncRefused(code: string): void {
-    const conversationId = this.syncsInFlight.shift();
-    const t = conversationId === undefined ? undefined : this.tracked.get(conversationId);
-    if (!t || conversationId === undefined) return;
+    const refused = this.syncsInFlight.shift();
+    if (!refused) return;
+    const { conversationId, tracked: t } = refused;
+    // Unwatched since, or watched anew with a sync of its own in flight: nothing to do for this one.
+    if (this.tracked.get(conversationId) !== t || this.syncsInFlight.some((s) => s.tracked === t)) return;
     t.syncing = false;
     if (PERMANENT_ERRORS.has(code)) return;
     clearTimeout(t.syncRetry);
@@ -658,7 +661,7 @@ export class RealtimeClient {
   }
 
   private onSyncPage(conversationId: string, messages: Message[], hasMore: boolean): void {
-    const asked = this.syncsInFlight.indexOf(conversationId);
+    const asked = this.syncsInFlight.findIndex((s) => s.conversationId === conversationId);
     if (asked >= 0) this.syncsInFlight.splice(asked, 1);
     for (const message of messages) this.deliver(message, 'sync');
     const t = this.tracked.get(conversationId);

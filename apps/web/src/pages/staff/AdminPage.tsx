@@ -172,7 +172,8 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
       setDone(message);
       return true;
     } catch (error) {
-      setProblem(describeError(error, t));
+      // The one 409 here: demoting or disabling the last active admin.
+      setProblem(error instanceof ApiError && error.status === 409 ? t('staff.admin.lastAdmin') : describeError(error, t));
       return false;
     } finally {
       setBusy(false);
