@@ -46,7 +46,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
 /** What to answer for body-parser's own errors, undefined for any other error. */
 function bodyParserError(e: unknown): { status: number; message: string } | undefined {
-  const err = e as { status?: number; type?: string } | undefined;
+  const err = e as { type?: string } | undefined;
   if (err?.type === 'entity.too.large') return { status: 413, message: 'request body is larger than 100 KiB' };
   if (err?.type === 'entity.parse.failed') return { status: 400, message: 'request body is not valid JSON' };
   return undefined;

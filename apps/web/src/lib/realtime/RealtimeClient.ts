@@ -649,8 +649,8 @@ export class RealtimeClient {
     const refused = this.syncsInFlight.shift();
     if (!refused) return;
     const { conversationId, tracked: t } = refused;
-    // Unwatched since, or watched anew with a sync of its own in flight: nothing to do for this one.
-    if (this.tracked.get(conversationId) !== t || this.syncsInFlight.some((s) => s.tracked === t)) return;
+    // Unwatched since (and perhaps watched anew, with a sync of its own): nothing to do for this one.
+    if (this.tracked.get(conversationId) !== t) return;
     t.syncing = false;
     if (PERMANENT_ERRORS.has(code)) return;
     clearTimeout(t.syncRetry);

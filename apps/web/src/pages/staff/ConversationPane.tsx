@@ -18,13 +18,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
   const colleagues = useSyncExternalStore(directory.subscribe, directory.getSnapshot);
   // The directory never loaded: the assignee list holds only me, so say why and offer to retry.
-  const [directoryFailed, setDirectoryFailed] = useState(() => directory.error !== null && directory.getSnapshot() === null);
-  useEffect(() => {
-    const check = () => setDirectoryFailed(directory.error !== null && directory.getSnapshot() === null);
-    const off = directory.subscribe(check);
-    check(); // a load that ended between the first render and this subscription
-    return off;
-  }, [directory]);
+  const directoryFailed = useSyncExternalStore(directory.subscribe, () => directory.error !== null && directory.getSnapshot() === null);
   const summary = inbox.get(conversationId);
   const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
   const view = useConversation(client, conversationId, self, summary?.guestReadSeq);
