@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { i18n } from '../../app/i18n';
 import { Composer } from './Composer';
 
@@ -65,4 +65,17 @@ test('announces typing, and stops on send', () => {
   expect(onTyping).toHaveBeenLastCalledWith(true);
   fireEvent.keyDown(input, { key: 'Enter' });
   expect(onTyping).toHaveBeenLastCalledWith(false);
+});
+
+test('the explanation on screen follows a change of language', async () => {
+  const { input } = setup();
+  fireEvent.change(input, { target: { value: '   ' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+  expect(screen.getByRole('alert')).toHaveTextContent('Write something before sending.');
+  try {
+    await act(() => i18n.changeLanguage('zh'));
+    expect(screen.getByRole('alert')).toHaveTextContent('请先输入内容再发送。');
+  } finally {
+    await act(() => i18n.changeLanguage('en'));
+  }
 });

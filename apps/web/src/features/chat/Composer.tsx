@@ -1,6 +1,7 @@
 import { Limits, codePointLength, messageBodySchema, normalizeLineEnds } from '@bellhop/protocol';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { usePhrase } from '../../app/phrase';
 
 export interface ComposerProps {
   /** Queues the message (it is kept and resent until the server has it). */
@@ -27,7 +28,7 @@ function problemOf(text: string): 'empty' | 'tooLong' | 'control' | null {
 export function Composer({ onSend, onTyping, disabled, disabledReason, label }: ComposerProps) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = usePhrase();
   const input = useRef<HTMLTextAreaElement>(null);
   const lastTyping = useRef(0);
   const idleTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -69,14 +70,15 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
     if (disabled) return;
     const found = problemOf(text);
     if (found) {
-      setProblem(t(`composer.${found}`, { max: Limits.bodyMaxCodePoints }));
+      setProblem((t) => t(`composer.${found}`, { max: Limits.bodyMaxCodePoints }));
       input.current?.focus();
       return;
     }
     try {
       onSend(text);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      setProblem(() => message);
       return;
     }
     stopTyping();
@@ -129,7 +131,7 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
       ) : null}
       {problem ? (
         <p id={errorId} className="composer__error" role="alert">
-          {problem}
+          {problem(t)}
         </p>
       ) : null}
     </form>

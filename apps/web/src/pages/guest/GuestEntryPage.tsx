@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { describeError } from '../../app/errors';
+import { usePhrase } from '../../app/phrase';
 import { getSession, joinStay, restoreSession } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
@@ -21,7 +22,7 @@ export function GuestEntryPage() {
   const [room, setRoom] = useState('');
   const [family, setFamily] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = usePhrase();
   const heading = useRef<HTMLHeadingElement>(null);
   const modeButtons = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
 
@@ -69,12 +70,12 @@ export function GuestEntryPage() {
     let request;
     if (mode === 'code') {
       const normalized = normalizeJoinCode(code);
-      if (!normalized) return setError(t('guest.entry.badCode'));
+      if (!normalized) return setError((t) => t('guest.entry.badCode'));
       request = { code: normalized };
     } else {
       const r = roomNumberSchema.safeParse(room);
       const f = personNameSchema.safeParse(family);
-      if (!r.success || !f.success) return setError(t('guest.entry.missingRoom'));
+      if (!r.success || !f.success) return setError((t) => t('guest.entry.missingRoom'));
       request = { roomNumber: r.data, familyName: f.data };
     }
     setBusy(true);
@@ -82,7 +83,8 @@ export function GuestEntryPage() {
       await joinStay(request);
       navigate('/chat', { replace: true });
     } catch (err) {
-      setError(describeError(err, t, t(mode === 'code' ? 'guest.entry.codeNotFound' : 'guest.entry.roomNotFound')));
+      const notFound = mode === 'code' ? 'guest.entry.codeNotFound' : 'guest.entry.roomNotFound';
+      setError((t) => describeError(err, t, t(notFound)));
       setBusy(false);
     }
   };
@@ -155,7 +157,7 @@ export function GuestEntryPage() {
                 </div>
               </>
             )}
-            {error ? <ErrorNote>{error}</ErrorNote> : null}
+            {error ? <ErrorNote>{error(t)}</ErrorNote> : null}
             <button type="submit" className="btn btn--primary btn--block btn--large" disabled={busy}>
               {busy ? t('guest.entry.joining') : t('guest.entry.submit')}
             </button>

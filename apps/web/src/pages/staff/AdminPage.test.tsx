@@ -36,4 +36,7 @@ test('refusing to demote the last active admin says so, not "reload and try agai
   );
   fireEvent.change(await screen.findByLabelText('Role of Night Manager'), { target: { value: 'agent' } });
   expect(await screen.findByText('At least one active administrator must remain. Make someone else an administrator first.')).toBeInTheDocument();
+  // A notice already on screen follows a change of language.
+  await act(() => i18n.changeLanguage('zh'));
+  expect(screen.getByText('必须保留至少一名有效的管理员。请先将其他人设为管理员。')).toBeInTheDocument();
 });

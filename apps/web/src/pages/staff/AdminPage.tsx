@@ -2,6 +2,7 @@ import { createStaffRequestSchema, passwordSchema, type StaffRole, type StaffUse
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
+import { usePhrase, type Phrase } from '../../app/phrase';
 import { api, ApiError } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -83,8 +84,8 @@ export function AdminPage() {
 function CreateStaffForm({ onCreated }: { onCreated(): void }) {
   const { t } = useTranslation();
   const [form, setForm] = useState({ username: '', displayName: '', role: 'agent' as StaffRole, password: '' });
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [problem, setProblem] = usePhrase();
+  const [done, setDone] = usePhrase();
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -93,18 +94,19 @@ function CreateStaffForm({ onCreated }: { onCreated(): void }) {
     const parsed = createStaffRequestSchema.safeParse(form);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0]?.path[0] ?? '');
-      setProblem(t(`staff.admin.invalid.${field}`, { defaultValue: parsed.error.issues[0]?.message ?? '' }));
+      const detail = parsed.error.issues[0]?.message ?? '';
+      setProblem((t) => t(`staff.admin.invalid.${field}`, { defaultValue: detail }));
       return;
     }
     setBusy(true);
     setProblem(null);
     try {
       const created = await api.createStaff(parsed.data);
-      setDone(t('staff.admin.created', { name: created.displayName }));
+      setDone((t) => t('staff.admin.created', { name: created.displayName }));
       setForm({ username: '', displayName: '', role: 'agent', password: '' });
       onCreated();
     } catch (error) {
-      setProblem(error instanceof ApiError && error.status === 409 ? t('staff.admin.taken') : describeError(error, t));
+      setProblem((t) => (error instanceof ApiError && error.status === 409 ? t('staff.admin.taken') : describeError(error, t)));
     } finally {
       setBusy(false);
     }
@@ -137,12 +139,12 @@ function CreateStaffForm({ onCreated }: { onCreated(): void }) {
         </div>
         {problem ? (
           <div className="form__full">
-            <ErrorNote>{problem}</ErrorNote>
+            <ErrorNote>{problem(t)}</ErrorNote>
           </div>
         ) : null}
         {done ? (
           <p className="form__full note note--ok" role="status">
-            {done}
+            {done(t)}
           </p>
         ) : null}
         <div className="form__full">
@@ -159,11 +161,11 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
   const { t } = useTranslation();
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [problem, setProblem] = usePhrase();
+  const [done, setDone] = usePhrase();
   const [busy, setBusy] = useState(false);
 
-  const patch = async (body: { role?: StaffRole; disabled?: boolean; password?: string }, message: string) => {
+  const patch = async (body: { role?: StaffRole; disabled?: boolean; password?: string }, message: Phrase) => {
     setBusy(true);
     setProblem(null);
     setDone(null);
@@ -173,7 +175,7 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
       return true;
     } catch (error) {
       // The one 409 here: demoting or disabling the last active admin.
-      setProblem(error instanceof ApiError && error.status === 409 ? t('staff.admin.lastAdmin') : describeError(error, t));
+      setProblem((t) => (error instanceof ApiError && error.status === 409 ? t('staff.admin.lastAdmin') : describeError(error, t)));
       return false;
     } finally {
       setBusy(false);
@@ -182,8 +184,8 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
 
   const resetPassword = async (event: FormEvent) => {
     event.preventDefault();
-    if (!passwordSchema.safeParse(password).success) return setProblem(t('staff.admin.invalid.password'));
-    if (await patch({ password }, t('staff.admin.passwordReset'))) {
+    if (!passwordSchema.safeParse(password).success) return setProblem((t) => t('staff.admin.invalid.password'));
+    if (await patch({ password }, (t) => t('staff.admin.passwordReset'))) {
       setPassword('');
       setResetting(false);
     }
@@ -206,7 +208,7 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
           className="input input--small"
           value={user.role}
           disabled={busy || isSelf}
-          onChange={(e) => void patch({ role: e.target.value as StaffRole }, t('staff.admin.roleChanged'))}
+          onChange={(e) => void patch({ role: e.target.value as StaffRole }, (t) => t('staff.admin.roleChanged'))}
         >
           <option value="agent">{t('staff.role.agent')}</option>
           <option value="admin">{t('staff.role.admin')}</option>
@@ -219,7 +221,7 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
             type="button"
             className={`btn btn--small${user.disabled ? '' : ' btn--danger'}`}
             disabled={busy}
-            onClick={() => void patch({ disabled: !user.disabled }, user.disabled ? t('staff.admin.enabledNow') : t('staff.admin.disabledNow'))}
+            onClick={() => void patch({ disabled: !user.disabled }, (t) => (user.disabled ? t('staff.admin.enabledNow') : t('staff.admin.disabledNow')))}
           >
             {user.disabled ? t('staff.admin.enable') : t('staff.admin.disable')}
           </button>
@@ -234,10 +236,10 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
           </button>
         </form>
       ) : null}
-      {problem ? <ErrorNote>{problem}</ErrorNote> : null}
+      {problem ? <ErrorNote>{problem(t)}</ErrorNote> : null}
       {done ? (
         <p className="note note--ok" role="status">
-          {done}
+          {done(t)}
         </p>
       ) : null}
     </li>

@@ -23,7 +23,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
   const self = useMemo<Participant>(() => ({ type: 'staff', id: session.user.id }), [session.user.id]);
   const view = useConversation(client, conversationId, self, summary?.guestReadSeq);
   const [lookupError, setLookupError] = useState<unknown>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [downloading, setDownloading] = useState(false);
   const assignId = useId();
@@ -64,7 +64,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
     try {
       inbox.upsert([await api.updateConversation(conversationId, body)]);
     } catch (error) {
-      setActionError(describeError(error, t));
+      setActionError(error);
     } finally {
       setBusy(false);
     }
@@ -85,7 +85,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
-      setActionError(describeError(error, t));
+      setActionError(error);
     } finally {
       setDownloading(false);
     }
@@ -205,7 +205,7 @@ export function ConversationPane({ conversationId }: { conversationId: string })
           </div>
         ) : null}
       </header>
-      {actionError ? <ErrorNote>{actionError}</ErrorNote> : null}
+      {actionError !== null ? <ErrorNote>{describeError(actionError, t)}</ErrorNote> : null}
       <ChatPanel
         client={client}
         conversationId={conversationId}

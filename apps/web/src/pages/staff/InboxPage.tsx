@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useState, useSyncExternalStore, type FormEve
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../../app/errors';
+import type { Phrase } from '../../app/phrase';
 import { formatTime } from '../../features/chat/format';
 import { api } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
@@ -26,7 +27,7 @@ export function InboxPage() {
   const [status, setStatus] = useState<StatusFilter>('open');
   const [assignee, setAssignee] = useState<AssigneeFilter>('all');
   const [query, setQuery] = useState('');
-  const [search, setSearch] = useState<{ q: string; hits: SearchHit[]; next: string | null; loading: boolean; error: unknown } | null>(null);
+  const [search, setSearch] = useState<{ q: string; hits: SearchHit[]; next: string | null; loading: boolean; error: Phrase | null } | null>(null);
   const all = useSyncExternalStore(inbox.subscribe, inbox.getSnapshot);
   // Re-render the rows when the colleagues' names arrive.
   useSyncExternalStore(directory.subscribe, directory.getSnapshot);
@@ -58,7 +59,7 @@ export function InboxPage() {
     event.preventDefault();
     const q = query.trim();
     if (q.length < Limits.searchQueryMin) {
-      setSearch({ q, hits: [], next: null, loading: false, error: t('staff.search.tooShort', { min: Limits.searchQueryMin }) });
+      setSearch({ q, hits: [], next: null, loading: false, error: (t) => t('staff.search.tooShort', { min: Limits.searchQueryMin }) });
       return;
     }
     setSearch({ q, hits: [], next: null, loading: true, error: null });
@@ -66,7 +67,7 @@ export function InboxPage() {
       const page = await api.search(q);
       setSearch({ q, hits: page.items, next: page.nextCursor, loading: false, error: null });
     } catch (error) {
-      setSearch({ q, hits: [], next: null, loading: false, error });
+      setSearch({ q, hits: [], next: null, loading: false, error: (t) => describeError(error, t) });
     }
   };
 
@@ -78,7 +79,7 @@ export function InboxPage() {
       const page = await api.search(current.q, current.next);
       setSearch({ ...current, hits: [...current.hits, ...page.items], next: page.nextCursor, loading: false });
     } catch (error) {
-      setSearch({ ...current, loading: false, error });
+      setSearch({ ...current, loading: false, error: (t) => describeError(error, t) });
     }
   };
 
@@ -229,7 +230,7 @@ function ConversationRow(props: { c: ConversationSummary; selected: boolean; sel
 }
 
 function SearchResults(props: {
-  search: { q: string; hits: SearchHit[]; next: string | null; loading: boolean; error: unknown };
+  search: { q: string; hits: SearchHit[]; next: string | null; loading: boolean; error: Phrase | null };
   onOpen(id: string): void;
   onClose(): void;
   onMore(): void;
@@ -245,7 +246,7 @@ function SearchResults(props: {
           {t('staff.search.close')}
         </button>
       </div>
-      {search.error ? <ErrorNote>{typeof search.error === 'string' ? search.error : describeError(search.error, t)}</ErrorNote> : null}
+      {search.error ? <ErrorNote>{search.error(t)}</ErrorNote> : null}
       {!search.loading && !search.error && search.hits.length === 0 ? <EmptyState title={t('staff.search.none')} icon="search" /> : null}
       <ul className="convs">
         {search.hits.map((hit) => (

@@ -1,18 +1,19 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
+import { usePhrase, type Phrase } from '../../app/phrase';
 import { login, type StaffSession } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
 
 /** Shown on every /staff page until a staff member signs in. */
-export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: StaffSession): void; notice?: string | null }) {
+export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: StaffSession): void; notice?: Phrase | null }) {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = usePhrase();
 
   useEffect(() => {
     document.title = `${t('staff.login.title')} · ${t('brand')}`;
@@ -20,13 +21,13 @@ export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: Sta
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!username.trim() || !password) return setError(t('staff.login.missing'));
+    if (!username.trim() || !password) return setError((t) => t('staff.login.missing'));
     setBusy(true);
     setError(null);
     try {
       onSignedIn(await login(username.trim(), password));
     } catch (err) {
-      setError(describeError(err, t, t('staff.login.failed')));
+      setError((t) => describeError(err, t, t('staff.login.failed')));
       setBusy(false);
     }
   };
@@ -45,7 +46,7 @@ export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: Sta
           <h1 id="login-title">{t('staff.login.title')}</h1>
           {notice ? (
             <p className="note note--info" role="status">
-              {notice}
+              {notice(t)}
             </p>
           ) : null}
           <form className="form" onSubmit={submit} noValidate>
@@ -57,7 +58,7 @@ export function StaffLoginPage({ onSignedIn, notice }: { onSignedIn(session: Sta
               <label htmlFor="login-password">{t('staff.login.password')}</label>
               <input id="login-password" className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
             </div>
-            {error ? <ErrorNote>{error}</ErrorNote> : null}
+            {error ? <ErrorNote>{error(t)}</ErrorNote> : null}
             <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
               {busy ? t('staff.login.signingIn') : t('staff.login.submit')}
             </button>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { describeError } from '../../app/errors';
+import type { Phrase } from '../../app/phrase';
 import { api, getSession, logout, restoreSession, type StaffSession } from '../../lib/api';
 import { createRealtimeClient, useConnectionState } from '../../lib/realtime';
 import { ConnectionStatus } from '../../ui/ConnectionStatus';
@@ -15,7 +16,7 @@ import { StaffContext } from './StaffContext';
 import { StaffDirectoryStore } from './staffDirectory';
 import { StaffLoginPage } from './StaffLoginPage';
 
-type ShellState = { status: 'loading' } | { status: 'signedOut'; notice?: string } | { status: 'error'; error: unknown } | { status: 'ready'; session: StaffSession };
+type ShellState = { status: 'loading' } | { status: 'signedOut'; notice?: Phrase } | { status: 'error'; error: unknown } | { status: 'ready'; session: StaffSession };
 
 /** Every /staff page: signs the staff member in, then holds the socket and the live inbox. */
 export function StaffShell() {
@@ -92,7 +93,7 @@ export function StaffShell() {
   );
 }
 
-function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?: string): void }) {
+function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?: Phrase): void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [client] = useState(() => createRealtimeClient(session.user.id));
@@ -139,8 +140,8 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
   );
 
   useEffect(() => {
-    if (connection === 'ended') onEnded(t('staff.sessionEnded'));
-  }, [connection, onEnded, t]);
+    if (connection === 'ended') onEnded((t) => t('staff.sessionEnded'));
+  }, [connection, onEnded]);
 
   useEffect(() => {
     const base = `${pageTitle ? `${pageTitle} · ` : ''}${t('brand')}`;

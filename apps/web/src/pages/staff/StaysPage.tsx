@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
+import { usePhrase } from '../../app/phrase';
 import { formatDate } from '../../features/chat/format';
 import { api, ApiError } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
@@ -109,7 +110,7 @@ function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): vo
   const today = isoDate(new Date());
   const tomorrow = isoDate(new Date(Date.now() + 86_400_000));
   const [form, setForm] = useState({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problem, setProblem] = usePhrase();
   const [busy, setBusy] = useState(false);
 
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
@@ -118,20 +119,22 @@ function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): vo
     event.preventDefault();
     const parsed = createStayRequestSchema.safeParse(form);
     if (!parsed.success) {
-      setProblems(parsed.error.issues.map((i) => t(`staff.stays.field.${String(i.path[0])}`, { defaultValue: String(i.path[0]) }) + ': ' + t('staff.stays.invalid')));
+      const fields = parsed.error.issues.map((i) => String(i.path[0]));
+      setProblem((t) => fields.map((field) => t(`staff.stays.field.${field}`, { defaultValue: field }) + ': ' + t('staff.stays.invalid')).join(' · '));
       return;
     }
     if (parsed.data.checkOut < today) {
-      setProblems([t('staff.stays.pastCheckOut')]);
+      setProblem((t) => t('staff.stays.pastCheckOut'));
       return;
     }
     setBusy(true);
-    setProblems([]);
+    setProblem(null);
     try {
       onCreated(await api.createStay(parsed.data));
       setForm({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
     } catch (error) {
-      setProblems([error instanceof ApiError && error.status === 409 ? t('staff.stays.roomTaken', { room: parsed.data.roomNumber }) : describeError(error, t)]);
+      const room = parsed.data.roomNumber;
+      setProblem((t) => (error instanceof ApiError && error.status === 409 ? t('staff.stays.roomTaken', { room }) : describeError(error, t)));
     } finally {
       setBusy(false);
     }
@@ -157,9 +160,9 @@ function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): vo
           <label htmlFor="ci-out">{t('staff.stays.field.checkOut')}</label>
           <input id="ci-out" className="input" type="date" min={today} value={form.checkOut} onChange={set('checkOut')} required />
         </div>
-        {problems.length ? (
+        {problem ? (
           <div className="form__full">
-            <ErrorNote>{problems.join(' · ')}</ErrorNote>
+            <ErrorNote>{problem(t)}</ErrorNote>
           </div>
         ) : null}
         <div className="form__full">
@@ -218,7 +221,7 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
   const { t, i18n } = useTranslation();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   const checkout = async (stay: StayListItem) => {
     setBusy(stay.id);
@@ -228,7 +231,7 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
       setConfirming(null);
       onCheckedOut(stay.id);
     } catch (err) {
-      setError(describeError(err, t));
+      setError(err);
     } finally {
       setBusy(null);
     }
@@ -236,7 +239,7 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
 
   return (
     <>
-      {error ? <ErrorNote>{error}</ErrorNote> : null}
+      {error !== null ? <ErrorNote>{describeError(error, t)}</ErrorNote> : null}
       <div className="table-wrap">
         <table className="table">
           <thead>
