@@ -134,6 +134,25 @@ describe('messaging over WebSocket', () => {
     expect(new Set((await rows(g.conversationId)).rows.map((r) => r.client_msg_id))).toEqual(new Set(sent));
   });
 
+  it('answers a frame that follows sends only once they are acked, so it sees them (per connection, in order)', async () => {
+    const g = await newGuest();
+    const ss = await open(admin.accessToken);
+    // Staff sends into two conversations (answered by separate batches), then a sync, in one burst.
+    const other = await newGuest();
+    const ids = [0, 1, 2, 3, 4, 5].map((i) => ss.sendMessage(i % 2 ? other.conversationId : g.conversationId, `burst ${i}`));
+    ss.send('conversation.sync', { conversationId: g.conversationId, afterSeq: 0 });
+    const page = await ss.waitFor('conversation.messages');
+    const answered = ss.frames.slice(0, ss.frames.indexOf(page));
+    expect(new Set(answered.filter((f) => f.event === 'message.ack').map((f) => (f.data as { clientMsgId: string }).clientMsgId))).toEqual(new Set(ids));
+    expect(page.data.messages.map((m) => m.body)).toEqual(['burst 0', 'burst 2', 'burst 4']);
+    // The next burst after an idle moment is handled the same way.
+    const more = ss.sendMessage(g.conversationId, 'burst 6');
+    ss.send('conversation.sync', { conversationId: g.conversationId, afterSeq: 3 });
+    const next = await ss.waitFor('conversation.messages', (d) => d.messages.some((m) => m.clientMsgId === more));
+    expect(ss.frames.findIndex((f) => f.event === 'message.ack' && (f.data as { clientMsgId: string }).clientMsgId === more)).toBeLessThan(ss.frames.indexOf(next));
+    expect(next.data.messages.map((m) => m.seq)).toEqual([4]);
+  });
+
   it('lets a client that was away sync exactly what it missed, none twice', async () => {
     const g = await newGuest();
     const gs = await open(g.accessToken);

@@ -19,10 +19,12 @@ export class Connection {
   readonly sendBucket = new TokenBucket(Limits.sendBurst, Limits.sendPerSecond);
   readonly eventBucket = new TokenBucket(Limits.eventBurst, Limits.eventPerSecond);
   readonly rateLimited = new WindowCounter(Limits.rateLimitedCloseCount, Limits.rateLimitedWindowMs);
-  /** Frames are handled strictly one after another: the tail of that chain. */
-  tail: Promise<void> = Promise.resolve();
+  /** Frames are handled strictly one after another: the tail of that chain, and how many are in it. */
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
   /** Sends enqueued but not yet answered; a later non-send frame waits for them. */
-  readonly inflightSends = new Set<Promise<unknown>>();
+  private unanswered = 0;
+  private allAnswered: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Answered the last heartbeat ping. */
   alive = true;
   lastTypingAt = 0;
@@ -41,6 +43,55 @@ export class Connection {
     readonly actor: Actor,
     readonly expiresAt: number,
   ) {}
+
+  /**
+   * Runs a frame's handling after that of every frame before it. With none pending it starts at
+   * once and, if it finishes synchronously (a send is only enqueued), leaves nothing behind: state
+   * kept on this long-lived object for seconds would outlive the young generation of the heap and
+   * make every garbage collection of it slower.
+   */
+  inOrder(job: () => void | Promise<void>): void {
+    if (this.queued === 0) {
+      const running = job();
+      if (running) this.hold(running);
+      return;
+    }
+    this.hold(this.tail.then(job));
+  }
+
+  /** Resolves once every frame queued so far is handled. */
+  handled(): Promise<void> {
+    return this.tail;
+  }
+
+  /** Counts a send until it is answered (its ack or error frame is sent). */
+  trackSend(answered: Promise<void>): void {
+    this.unanswered++;
+    void answered.finally(() => {
+      if (--this.unanswered > 0 || !this.allAnswered) return;
+      this.allAnswered.resolve();
+      this.allAnswered = undefined;
+    });
+  }
+
+  /** Resolves once every send enqueued so far is answered. */
+  sendsAnswered(): Promise<void> {
+    if (this.unanswered === 0) return Promise.resolve();
+    if (!this.allAnswered) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.allAnswered = { promise, resolve };
+    }
+    return this.allAnswered.promise;
+  }
+
+  private hold(running: Promise<void>): void {
+    this.queued++;
+    const release = () => {
+      this.queued--;
+    };
+    this.tail = running.then(release, release);
+  }
 
   get subjectKey(): string {
     return `${this.actor.type}:${this.actor.id}`;

@@ -134,7 +134,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     clearInterval(this.heartbeat);
     // Every send already received is committed and answered before its socket closes.
     await this.messages.drain();
-    await withTimeout(Promise.allSettled([...this.registry.all].map((c) => c.tail)), DRAIN_TIMEOUT_MS);
+    await withTimeout(Promise.allSettled([...this.registry.all].map((c) => c.handled())), DRAIN_TIMEOUT_MS);
     const closed = [...this.registry.all].map((c) => new Promise<void>((resolve) => {
       if (c.ws.readyState === WebSocket.CLOSED) return resolve();
       c.ws.once('close', () => resolve());
@@ -184,7 +184,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     if (!parsed.ok) {
       const error = parsed.error;
       // Answers keep the order of the frames they answer.
-      c.tail = c.tail.then(() => this.sendError(c, error));
+      c.inOrder(() => this.sendError(c, error));
       return;
     }
     this.dispatch(c, parsed.frame);
@@ -194,18 +194,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     if (frame.event === 'message.send') {
       const data = frame.data;
       // Enqueued in frame order (so this connection's messages get increasing seqs), answered after COMMIT.
-      c.tail = c.tail.then(() => {
-        const answered = this.messages.send(c.actor, data, c.id).then(
-          (message) => c.sendEvent('message.ack', { clientMsgId: data.clientMsgId, message }),
-          (err: unknown) => this.fail(c, err, data.clientMsgId),
+      c.inOrder(() => {
+        c.trackSend(
+          this.messages.send(c.actor, data, c.id).then(
+            (message) => c.sendEvent('message.ack', { clientMsgId: data.clientMsgId, message }),
+            (err: unknown) => this.fail(c, err, data.clientMsgId),
+          ),
         );
-        c.inflightSends.add(answered);
-        void answered.finally(() => c.inflightSends.delete(answered));
       });
       return;
     }
-    c.tail = c.tail.then(async () => {
-      if (c.inflightSends.size > 0) await Promise.allSettled([...c.inflightSends]);
+    c.inOrder(async () => {
+      await c.sendsAnswered();
       if (c.closing) return;
       try {
         await this.handle(c, frame);
@@ -262,11 +262,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
   }
 
   private rateLimited(c: Connection, ref: string | undefined): void {
-    c.tail = c.tail.then(() => this.sendError(c, { code: WsErrorCode.RateLimited, message: 'too many frames; slow down', ref }));
+    c.inOrder(() => this.sendError(c, { code: WsErrorCode.RateLimited, message: 'too many frames; slow down', ref }));
     if (!c.rateLimited.hit()) return;
     // Read nothing more; answer what was already accepted, then close.
     c.stopReading = true;
-    void withTimeout(c.tail.then(() => Promise.allSettled([...c.inflightSends])), DRAIN_TIMEOUT_MS).then(() => c.close(CloseCode.RateLimited, 'rate limited'));
+    void withTimeout(c.handled().then(() => c.sendsAnswered()), DRAIN_TIMEOUT_MS).then(() => c.close(CloseCode.RateLimited, 'rate limited'));
   }
 }
 
