@@ -39,6 +39,10 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     extra: {
       max: 20,
       connectionTimeoutMillis: 3000,
+      // A new connection plans bellhop_send_batch and the other named statements on first use,
+      // 50 to 90 ms for the send batch: pg's default of closing a connection idle for 10 s made
+      // that happen again and again while the load went up and down. A minute rides that out.
+      idleTimeoutMillis: 60_000,
       // Every acked message must be durable: never let a session turn this off. No JIT: these are
       // short queries, and a large cost estimate (an inbox page's unread counts) made PostgreSQL
       // compile each execution, which took longer than running it.
