@@ -137,7 +137,7 @@ describe('messaging over WebSocket', () => {
   it('answers a frame that follows sends only once they are acked, so it sees them (per connection, in order)', async () => {
     const g = await newGuest();
     const ss = await open(admin.accessToken);
-    // Staff sends into two conversations (answered by separate batches), then a sync, in one burst.
+    // Staff sends into two conversations, then a sync, in one burst: the sync is answered after every ack.
     const other = await newGuest();
     const ids = [0, 1, 2, 3, 4, 5].map((i) => ss.sendMessage(i % 2 ? other.conversationId : g.conversationId, `burst ${i}`));
     ss.send('conversation.sync', { conversationId: g.conversationId, afterSeq: 0 });

@@ -19,7 +19,10 @@ export class Connection {
   readonly sendBucket = new TokenBucket(Limits.sendBurst, Limits.sendPerSecond);
   readonly eventBucket = new TokenBucket(Limits.eventBurst, Limits.eventPerSecond);
   readonly rateLimited = new WindowCounter(Limits.rateLimitedCloseCount, Limits.rateLimitedWindowMs);
-  /** Frames are handled strictly one after another: the tail of that chain, and how many are in it. */
+  /**
+   * Frames are handled strictly one after another: the tail of that chain, and how many of its
+   * jobs are still running (a job that finished synchronously was never counted).
+   */
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
   /** Sends enqueued but not yet answered; a later non-send frame waits for them. */
@@ -42,6 +45,8 @@ export class Connection {
     readonly ws: WebSocket,
     readonly actor: Actor,
     readonly expiresAt: number,
+    /** Told of a frame job that failed: jobs answer their own errors, so this is a defect to log. */
+    private readonly jobFailed: (err: unknown) => void,
   ) {}
 
   /**
@@ -51,15 +56,22 @@ export class Connection {
    * make every garbage collection of it slower.
    */
   inOrder(job: () => void | Promise<void>): void {
-    if (this.queued === 0) {
-      const running = job();
-      if (running) this.hold(running);
+    if (this.queued > 0) {
+      this.hold(this.tail.then(job));
       return;
     }
-    this.hold(this.tail.then(job));
+    try {
+      const running = job();
+      if (running) this.hold(running);
+    } catch (err) {
+      this.jobFailed(err);
+    }
   }
 
-  /** Resolves once every frame queued so far is handled. */
+  /**
+   * Resolves once every frame queued so far is handled: a send counts as handled once enqueued;
+   * sendsAnswered() tells when it is answered.
+   */
   handled(): Promise<void> {
     return this.tail;
   }
@@ -87,10 +99,15 @@ export class Connection {
 
   private hold(running: Promise<void>): void {
     this.queued++;
-    const release = () => {
-      this.queued--;
-    };
-    this.tail = running.then(release, release);
+    this.tail = running.then(
+      () => {
+        this.queued--;
+      },
+      (err: unknown) => {
+        this.queued--;
+        this.jobFailed(err);
+      },
+    );
   }
 
   get subjectKey(): string {

@@ -92,7 +92,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       ws.terminate();
       return;
     }
-    const c = new Connection(hs.connectionId, ws, hs.actor, hs.expiresAt);
+    const c = new Connection(hs.connectionId, ws, hs.actor, hs.expiresAt, this.jobFailed);
     this.registry.add(c);
     c.heartbeatGroup = this.heartbeatNext;
     this.heartbeatNext = (this.heartbeatNext + 1) % HEARTBEAT_SLOTS;
@@ -132,7 +132,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
   async beforeApplicationShutdown(): Promise<void> {
     this.handshake.stopAccepting();
     clearInterval(this.heartbeat);
-    // Every send already received is committed and answered before its socket closes.
+    // Every send already enqueued is committed and answered before its socket closes; one still
+    // queued behind another frame is answered `unavailable` (shutting down), so its client retries.
     await this.messages.drain();
     await withTimeout(Promise.allSettled([...this.registry.all].map((c) => c.handled())), DRAIN_TIMEOUT_MS);
     const closed = [...this.registry.all].map((c) => new Promise<void>((resolve) => {
@@ -241,6 +242,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
     }
   }
 
+  /** An unexpected error of a frame's handling (or of a job that failed outside it): logged; the connection goes on. */
+  private readonly jobFailed = (err: unknown): void => {
+    const e = err as Error;
+    this.logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'frame handling failed');
+  };
+
   /** The one mapping from errors to `error` frames. */
   private fail(c: Connection, err: unknown, ref: string): void {
     if (err instanceof AppException) {
@@ -251,8 +258,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, Befo
       this.sendError(c, { code: WsErrorCode.Unavailable, message: 'the database cannot be reached or did not answer in time; nothing was stored, retry', ref });
       return;
     }
-    const e = err as Error;
-    this.logger.error({ err: { name: e?.name, message: e?.message, stack: e?.stack } }, 'frame handling failed');
+    this.jobFailed(err);
     this.sendError(c, { code: WsErrorCode.Internal, message: 'internal error', ref });
   }
 
