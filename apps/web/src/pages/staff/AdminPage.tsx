@@ -221,7 +221,10 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
             type="button"
             className={`btn btn--small${user.disabled ? '' : ' btn--danger'}`}
             disabled={busy}
-            onClick={() => void patch({ disabled: !user.disabled }, (t) => (user.disabled ? t('staff.admin.enabledNow') : t('staff.admin.disabledNow')))}
+            onClick={() => {
+              const enabling = user.disabled;
+              void patch({ disabled: !enabling }, (t) => (enabling ? t('staff.admin.enabledNow') : t('staff.admin.disabledNow')));
+            }}
           >
             {user.disabled ? t('staff.admin.enable') : t('staff.admin.disable')}
           </button>
