@@ -170,6 +170,7 @@ async function run(opts: Options): Promise<number> {
     }
 
     progress.phase(`settled the database before the ladder: ${await settle(pool)}`);
+    const db = pool;
     const baseline = await lastSeqs(pool, guests.slice(0, opts.guests).map((g) => g.conversationId));
     const target: Target = {
       name: opts.instances === 2 ? 'server ×2' : 'server',
@@ -180,6 +181,7 @@ async function run(opts: Options): Promise<number> {
         pid: s.pid,
         dbPids: s.postmasterPid ? () => withDescendants([s.postmasterPid!]) : undefined,
       })),
+      settle: () => settle(db),
     };
     if (opts.dbWaits) {
       target.dbWaits = new DbWaitSampler(a.databaseUrl);

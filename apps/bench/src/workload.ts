@@ -25,6 +25,8 @@ export interface Target {
   procs: Proc[];
   /** Samples the database's wait events during each measured window (`--db-waits`). */
   dbWaits?: DbWaitSampler;
+  /** Vacuums the tables and forces a checkpoint (the server's database); answers what was done. */
+  settle?: () => Promise<string>;
 }
 
 export interface StepResult {
@@ -232,10 +234,13 @@ export class Workload {
       if (r.ackP99Ms > 2000 || r.ackedPerSec < rate * 0.7) break;
     }
     // The upper rungs are 20-25 % apart: one more, halfway to the first failure, tells the limit
-    // closer. It follows the saturated rungs, so only once everything they sent has been answered.
+    // closer. It follows the saturated rungs, so only once everything they sent has been answered,
+    // and once the database has settled what they wrote: every other rung follows a lighter one,
+    // and this one should not pay for the vacuum and checkpoint of the heaviest.
     const extra = refine ? refinementRate(result.steps) : undefined;
     if (extra !== undefined) {
       const drained = await this.drain(`${target.name}: before ${extra}/s`, 30_000);
+      if (drained.done && target.settle) this.progress.phase(`${target.name}: settled the database before ${extra}/s: ${await target.settle()}`);
       if (drained.done) {
         const { result: r } = await this.runStep(target, extra, warmupSeconds, stepSeconds, procMeters, drained.after);
         r.between = true;
