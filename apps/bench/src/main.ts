@@ -181,7 +181,7 @@ async function run(opts: Options): Promise<number> {
         pid: s.pid,
         dbPids: s.postmasterPid ? () => withDescendants([s.postmasterPid!]) : undefined,
       })),
-      settle: () => settle(db),
+      settle: () => settle(db, { checkpoint: false }),
     };
     if (opts.dbWaits) {
       target.dbWaits = new DbWaitSampler(a.databaseUrl);

@@ -235,8 +235,9 @@ export class Workload {
     }
     // The upper rungs are 20-25 % apart: one more, halfway to the first failure, tells the limit
     // closer. It follows the saturated rungs, so only once everything they sent has been answered,
-    // and once the database has settled what they wrote: every other rung follows a lighter one,
-    // and this one should not pay for the vacuum and checkpoint of the heaviest.
+    // and once the tables they filled are vacuumed: every other rung follows a lighter one, and this
+    // one should not pay for the autovacuum of the heaviest. No checkpoint: one forced now would put
+    // its wave of full-page WAL writes into this rung, where the ladder's rungs had none.
     const extra = refine ? refinementRate(result.steps) : undefined;
     if (extra !== undefined) {
       const drained = await this.drain(`${target.name}: before ${extra}/s`, 30_000);
