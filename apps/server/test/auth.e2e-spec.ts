@@ -53,6 +53,49 @@ describe('auth', () => {
     });
   });
 
+  describe('text fields and empty bodies', () => {
+    it('answers 400, not 500, for a control character in a text field that would reach the database, and stores nothing', async () => {
+      const bad = async (method: string, path: string, options: Parameters<typeof h.request>[2]) => {
+        const res = await h.request<{ statusCode: number; message: string[] }>(method, path, options);
+        return [res.status, res.body.message];
+      };
+      const staff = (await h.loginStaff()).accessToken;
+      const controlIn = (field: string) => [400, [`${field}: contains a control character`]];
+      expect(await bad('POST', '/api/auth/login', { body: { username: 'ad\u0000min', password: 'x' }, headers: fromNewAddress() })).toEqual(controlIn('username'));
+      expect(await bad('POST', '/api/guest/join', { body: { roomNumber: '1\u0000', familyName: 'Lee' }, headers: fromNewAddress() })).toEqual(controlIn('roomNumber'));
+      expect(await bad('POST', '/api/guest/join', { body: { roomNumber: '101', familyName: 'L\u0000ee' }, headers: fromNewAddress() })).toEqual(controlIn('familyName'));
+      expect(await bad('POST', '/api/guest/join', { body: { code: 'ABCD\u0000EFGH' }, headers: fromNewAddress() })).toEqual(controlIn('code'));
+      const stay = { guestName: 'A\u0000B', familyName: 'Lee', roomNumber: 'NUL1', checkOut: '2099-01-01' };
+      expect(await bad('POST', '/api/stays', { token: staff, body: stay })).toEqual(controlIn('guestName'));
+      expect(await bad('POST', '/api/staff', { token: staff, body: { username: 'nul.user', displayName: 'N\u0000', role: 'agent', password: 'long enough 1' } })).toEqual(
+        controlIn('displayName'),
+      );
+      expect(await bad('GET', '/api/search?q=ab%00cd', { token: staff })).toEqual(controlIn('q'));
+      expect((await db.query(`SELECT count(*)::int AS n FROM stays WHERE room_number = 'NUL1'`)).rows).toEqual([{ n: 0 }]);
+      expect((await db.query(`SELECT count(*)::int AS n FROM staff_users WHERE username = 'nul.user'`)).rows).toEqual([{ n: 0 }]);
+      // A password may hold any character: it is only hashed.
+      expect((await login(ADMIN.username, `${ADMIN.password}\u0000`)).status).toBe(401);
+    });
+
+    it('refuses a field in the body of refresh, logout and check-out, and does nothing then', async () => {
+      const signedIn = await login(ADMIN.username, ADMIN.password);
+      const cookie = refreshCookie(signedIn.headers)!;
+      const token = signedIn.body.accessToken;
+      const refused = await h.request<{ message: string[] }>('POST', '/api/auth/refresh', { cookie, body: { x: 1 } });
+      expect([refused.status, refused.body.message]).toEqual([400, ['(root): Unrecognized key: "x"']]);
+      expect((await h.request('POST', '/api/auth/logout', { cookie, token, body: { x: 1 } })).status).toBe(400);
+      // The session lives on, and the cookie was not rotated.
+      expect((await h.request('GET', '/api/staff', { token })).status).toBe(200);
+      const rotated = await h.refresh(cookie);
+      expect(rotated.status).toBe(200);
+      const stay = await h.checkIn(token);
+      expect((await h.request('POST', `/api/stays/${stay.stay.id}/checkout`, { token, body: { x: 1 } })).status).toBe(400);
+      expect((await db.query('SELECT status FROM stays WHERE id = $1', [stay.stay.id])).rows).toEqual([{ status: 'active' }]);
+      expect((await h.request('POST', `/api/stays/${stay.stay.id}/checkout`, { token, body: {} })).status).toBe(200);
+      expect((await h.request('POST', '/api/auth/logout', { cookie: rotated.cookie, token, body: {} })).status).toBe(204);
+    });
+  });
+
   describe('login', () => {
     it('answers a token, the user and an httpOnly SameSite=Strict refresh cookie on /api/auth', async () => {
       const res = await login(ADMIN.username, ADMIN.password);

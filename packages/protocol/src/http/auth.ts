@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { idSchema, personNameSchema, roomNumberSchema, timestampSchema } from '../models/common.js';
+import { idSchema, noControlCharacter, personNameInputSchema, roomNumberInputSchema, timestampSchema } from '../models/common.js';
 import { staffUserSchema } from '../models/staff.js';
 
 /** POST /api/auth/login */
 export const loginRequestSchema = z.strictObject({
-  username: z.string().min(1).max(200),
+  username: noControlCharacter(z.string()).min(1).max(200),
   password: z.string().min(1).max(1000),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
@@ -18,8 +18,8 @@ export type StaffAuthResponse = z.infer<typeof staffAuthResponseSchema>;
 
 /** POST /api/guest/join: a join code, or room number + family name. */
 export const joinRequestSchema = z.union([
-  z.strictObject({ code: z.string().min(1).max(20) }),
-  z.strictObject({ roomNumber: roomNumberSchema, familyName: personNameSchema }),
+  z.strictObject({ code: noControlCharacter(z.string()).min(1).max(20) }),
+  z.strictObject({ roomNumber: roomNumberInputSchema, familyName: personNameInputSchema }),
 ]);
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Limits } from '../limits.js';
-import { idSchema } from '../models/common.js';
+import { idSchema, lineInputSchema } from '../models/common.js';
 import { conversationStatusSchema, conversationSummarySchema } from '../models/conversation.js';
 import { messageSchema } from '../models/message.js';
 
@@ -46,7 +46,7 @@ export type UpdateConversationRequest = z.infer<typeof updateConversationRequest
 
 /** GET /api/search: whole words, any case. */
 export const searchQuerySchema = z.object({
-  q: z.string().trim().min(Limits.searchQueryMin).max(Limits.searchQueryMax),
+  q: lineInputSchema(Limits.searchQueryMax, Limits.searchQueryMin),
   cursor,
   limit: limit(Limits.searchPageDefault),
 });
@@ -81,3 +81,6 @@ export type TranscriptJson = z.infer<typeof transcriptJsonSchema>;
  * addition) answers one `ConversationSummary` (`conversationSummarySchema`).
  */
 export const idParamSchema = z.object({ id: idSchema });
+
+/** The body of a POST that takes none (refresh, logout, check-out): absent or `{}`; any field is unknown. */
+export const emptyBodySchema = z.strictObject({});

@@ -1,5 +1,8 @@
 import {
   conversationPageSchema,
+  createStaffRequestSchema,
+  loginRequestSchema,
+  updateStaffRequestSchema,
   historyQuerySchema,
   createStayRequestSchema,
   joinRequestSchema,
@@ -16,6 +19,18 @@ describe('HTTP schemas', () => {
   it('refuses unknown fields in bodies', () => {
     const r = joinRequestSchema.safeParse({ code: 'ABCD-EFGH', extra: 1 });
     expect(r.success).toBe(false);
+  });
+  it('names the fields of the join form the body is in', () => {
+    const issues = (body: unknown) => {
+      const r = joinRequestSchema.safeParse(body);
+      return r.success ? [] : formatIssues(r.error);
+    };
+    expect(issues({ roomNumber: '', familyName: 'Lee' })).toEqual([expect.stringMatching(/^roomNumber: /)]);
+    expect(issues({ roomNumber: '101' })).toEqual([expect.stringMatching(/^familyName: /)]);
+    expect(issues({ code: 7 })).toEqual([expect.stringMatching(/^code: /)]);
+    // Neither form: no form to speak of. Both: the field too many.
+    expect(issues({})).toEqual(['(root): Invalid input']);
+    expect(issues({ code: 'ABCD-EFGH', roomNumber: '101' })).toEqual(['(root): Unrecognized key: "roomNumber"']);
   });
   it('accepts either join form', () => {
     expect(joinRequestSchema.safeParse({ code: 'abcd-efgh' }).success).toBe(true);
@@ -43,6 +58,22 @@ describe('HTTP schemas', () => {
     const r = historyQuerySchema.safeParse({ before: '3000000000' });
     expect(r.success).toBe(false);
     if (!r.success) expect(formatIssues(r.error)[0]).toMatch(/^before: /);
+  });
+  it('refuses control characters in one-line text, after trimming the ends', () => {
+    const stay = { guestName: 'Ann', familyName: 'Lee', roomNumber: '101', checkOut: '2026-11-26' };
+    const issues = (r: { success: boolean; error?: Parameters<typeof formatIssues>[0] }) => (r.success ? [] : formatIssues(r.error!));
+    expect(issues(createStayRequestSchema.safeParse({ ...stay, guestName: 'A\u0000B' }))).toEqual(['guestName: contains a control character']);
+    expect(issues(createStayRequestSchema.safeParse({ ...stay, familyName: 'Lee\u0085' }))).toEqual(['familyName: contains a control character']);
+    expect(issues(createStayRequestSchema.safeParse({ ...stay, roomNumber: '1\t01' }))).toEqual(['roomNumber: contains a control character']);
+    expect(createStayRequestSchema.parse({ ...stay, guestName: ' Ann\n', roomNumber: '\t101 ' })).toMatchObject({ guestName: 'Ann', roomNumber: '101' });
+    expect(issues(joinRequestSchema.safeParse({ roomNumber: '1\u0000', familyName: 'Lee' }))).toEqual(['roomNumber: contains a control character']);
+    expect(issues(joinRequestSchema.safeParse({ code: 'ABCD\u0000EFGH' }))).toEqual(['code: contains a control character']);
+    expect(issues(loginRequestSchema.safeParse({ username: 'ad\u0000min', password: 'x' }))).toEqual(['username: contains a control character']);
+    // Any character may be part of a password: it is only ever hashed.
+    expect(loginRequestSchema.safeParse({ username: 'admin', password: 'a\u0000b' }).success).toBe(true);
+    expect(createStaffRequestSchema.safeParse({ username: 'ann', displayName: 'Ann\u007f', role: 'agent', password: 'long enough' }).success).toBe(false);
+    expect(updateStaffRequestSchema.safeParse({ displayName: 'Ann\u0001' }).success).toBe(false);
+    expect(issues(searchQuerySchema.safeParse({ q: 'ab\u0000cd' }))).toEqual(['q: contains a control character']);
   });
   it('allows clearing the assignee', () => {
     expect(updateConversationRequestSchema.parse({ assigneeId: null })).toEqual({ assigneeId: null });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from '../models/common.js';
+import { idSchema, personNameInputSchema } from '../models/common.js';
 import { passwordSchema, staffRoleSchema, staffUserSchema, usernameSchema } from '../models/staff.js';
 
 /** GET /api/staff */
@@ -21,7 +21,7 @@ export type StaffDirectory = z.infer<typeof staffDirectorySchema>;
 /** POST /api/staff */
 export const createStaffRequestSchema = z.strictObject({
   username: usernameSchema,
-  displayName: z.string().trim().min(1).max(100),
+  displayName: personNameInputSchema,
   role: staffRoleSchema,
   password: passwordSchema,
 });
@@ -29,7 +29,7 @@ export type CreateStaffRequest = z.infer<typeof createStaffRequestSchema>;
 
 /** PATCH /api/staff/:id. A new password or `disabled: true` ends all the member's sessions. */
 export const updateStaffRequestSchema = z.strictObject({
-  displayName: z.string().trim().min(1).max(100).optional(),
+  displayName: personNameInputSchema.optional(),
   role: staffRoleSchema.optional(),
   disabled: z.boolean().optional(),
   password: passwordSchema.optional(),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { dateSchema, personNameSchema, roomNumberSchema } from '../models/common.js';
+import { dateSchema, personNameInputSchema, roomNumberInputSchema } from '../models/common.js';
 import { staySchema, stayStatusSchema } from '../models/stay.js';
 
 /** POST /api/stays. `checkIn` defaults to today at the hotel; it may not be after `checkOut`. */
 export const createStayRequestSchema = z
   .strictObject({
-    guestName: personNameSchema,
-    familyName: personNameSchema,
-    roomNumber: roomNumberSchema,
+    guestName: personNameInputSchema,
+    familyName: personNameInputSchema,
+    roomNumber: roomNumberInputSchema,
     checkIn: dateSchema.optional(),
     checkOut: dateSchema,
   })

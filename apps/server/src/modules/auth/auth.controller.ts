@@ -7,6 +7,7 @@ import {
   REFRESH_COOKIE,
   type RefreshResponse,
   type StaffAuthResponse,
+  emptyBodySchema,
   joinRequestSchema,
   loginRequestSchema,
 } from '@bellhop/protocol';
@@ -16,6 +17,9 @@ import { bearerToken } from './auth.guard.js';
 import { AuthService, type Issued } from './auth.service.js';
 import { clientAddress } from './client-address.js';
 import { refreshCookieOptions } from './refresh-cookie.js';
+
+/** Refresh and logout take no body: one with a field in it is refused like any unknown field. */
+const NO_BODY = new ZodPipe(emptyBodySchema);
 
 @Controller('api')
 export class AuthController {
@@ -48,13 +52,13 @@ export class AuthController {
   // answer must not wipe the cookie the winner just received.
   @Post('auth/refresh')
   @HttpCode(200)
-  async refresh(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RefreshResponse> {
+  async refresh(@Body(NO_BODY) _body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<RefreshResponse> {
     return this.issue(res, await this.auth.refresh(this.cookie(req)));
   }
 
   @Post('auth/logout')
   @HttpCode(204)
-  async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(@Body(NO_BODY) _body: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(this.cookie(req), bearerToken(req.headers.authorization));
     res.clearCookie(REFRESH_COOKIE, refreshCookieOptions(this.config.publicUrl, false));
   }

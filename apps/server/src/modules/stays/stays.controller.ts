@@ -6,6 +6,7 @@ import {
   type Stay,
   type StayList,
   createStayRequestSchema,
+  emptyBodySchema,
   idParamSchema,
   listStaysQuerySchema,
 } from '@bellhop/protocol';
@@ -32,7 +33,12 @@ export class StaysController {
 
   @Post(':id/checkout')
   @HttpCode(200)
-  checkOut(@CurrentActor() actor: StaffActor, @Param(new ZodPipe(idParamSchema)) params: { id: string }): Promise<Stay> {
+  checkOut(
+    @CurrentActor() actor: StaffActor,
+    @Param(new ZodPipe(idParamSchema)) params: { id: string },
+    // No body: one with a field in it is refused like any unknown field.
+    @Body(new ZodPipe(emptyBodySchema)) _body: unknown,
+  ): Promise<Stay> {
     return this.stays.checkOut(actor, params.id);
   }
 }
