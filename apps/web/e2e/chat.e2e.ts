@@ -75,7 +75,10 @@ async function staffSend(text: string): Promise<void> {
   expect(await box.inputValue()).toBe('');
 }
 
-/** The newest message is fully inside the scrolled area (the list opened at the bottom). */
+/**
+ * The newest message is fully inside the scrolled area (the list opened at the bottom), and that
+ * area is on the screen: the list scrolls, not the page.
+ */
 async function expectScrolledToLatest(page: Page, text: string): Promise<void> {
   const inView = () =>
     bodies(page, text)
@@ -83,7 +86,8 @@ async function expectScrolledToLatest(page: Page, text: string): Promise<void> {
       .evaluate((el) => {
         const box = el.getBoundingClientRect();
         const area = el.closest('.messages__scroller')!.getBoundingClientRect();
-        return box.top >= area.top - 1 && box.bottom <= area.bottom + 1;
+        const inArea = box.top >= area.top - 1 && box.bottom <= area.bottom + 1;
+        return inArea && box.top >= 0 && box.bottom <= window.innerHeight + 1;
       });
   const deadline = Date.now() + 3000;
   while (!(await inView())) {
@@ -288,6 +292,8 @@ test('the server restarts mid-conversation: both sides recover, nothing lost, no
 test('a message written while the network is cut goes out exactly once when it is back', async () => {
   await guestContext.setOffline(true);
   await guest.locator('.conn[data-state="offline"]').waitFor({ state: 'attached', timeout: 15_000 });
+  // Whether reception is online is not known offline: not said.
+  await guest.getByText('Reception is online').waitFor({ state: 'detached' });
   await guestSend('Sent from the lift, no signal');
   await waitFor(bodies(guest, 'Sent from the lift, no signal'));
   await waitFor(guest.getByRole('img', { name: 'Sending' }));
@@ -413,6 +419,24 @@ test('a long history scrolls back page by page to the first message', async () =
   }
   await waitFor(staff.getByText('This is the start of the conversation.'));
   expect(await staff.locator('.msg__body').count()).toBe(total);
+
+  // The guest's phone opens the long conversation at its newest message, with the header still
+  // on the screen, and follows what arrives.
+  const phone = await browser.newContext({ ...PHONE, baseURL: server.url, locale: 'en-GB' });
+  try {
+    const page = await phone.newPage();
+    await page.goto(stay.joinUrl);
+    await page.waitForURL('**/chat');
+    await connected(page);
+    await expectScrolledToLatest(page, `History line ${total}`);
+    expect(await page.evaluate(() => document.scrollingElement!.scrollHeight <= window.innerHeight + 1)).toBe(true);
+    const head = await page.getByRole('heading', { name: 'Reception' }).boundingBox();
+    expect(head!.y).toBeGreaterThanOrEqual(0);
+    await seed(admin.accessToken, total + 1, 3);
+    await expectScrolledToLatest(page, `History line ${total + 3}`);
+  } finally {
+    await phone.close();
+  }
 });
 
 test('a 320 px phone in Chinese: nothing overflows, and the language can be switched', async () => {

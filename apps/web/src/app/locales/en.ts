@@ -200,6 +200,7 @@ export const en = {
       showCardFor: 'Show card for room {{room}}',
       checkOut: 'Check out',
       confirmCheckOut: 'Confirm check-out of room {{room}}',
+      checkedOutRoom: 'Room {{room}} is checked out. The guest can no longer send messages.',
       field: {
         guestName: 'Guest name',
         familyName: 'Family name',

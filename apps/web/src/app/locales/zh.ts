@@ -202,6 +202,7 @@ export const zh: Locale = {
       showCardFor: '显示卡片：{{room}} 房间',
       checkOut: '退房',
       confirmCheckOut: '确认 {{room}} 号房退房',
+      checkedOutRoom: '{{room}} 号房已退房，客人无法再发送消息。',
       field: {
         guestName: '名字',
         familyName: '姓氏',

@@ -87,7 +87,8 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    // Enter sends on devices with a keyboard; on touch screens the Send button does.
+    // Enter sends on devices with a keyboard; on touch screens the Send button does, and the
+    // on-screen key (its default label, not "Send") starts a new line.
     const coarse = typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !coarse) {
       event.preventDefault();
@@ -118,7 +119,6 @@ export function Composer({ onSend, onTyping, disabled, disabledReason, label }: 
           disabled={disabled}
           aria-invalid={problem ? true : undefined}
           aria-describedby={[problem ? errorId : null, nearLimit ? countId : null].filter(Boolean).join(' ') || undefined}
-          enterKeyHint="send"
         />
         <button type="submit" className="btn btn--primary composer__send" disabled={disabled}>
           {t('composer.send')}

@@ -72,6 +72,9 @@ function GuestChat({ session }: { session: GuestSession }) {
     if (connection === 'ended') clearSession();
   }, [connection]);
 
+  // Known only while connected: offline, the last count may no longer hold.
+  const presence = staffOnline === null || connection !== 'connected' ? null : staffOnline > 0 ? 'online' : 'away';
+
   const leave = async () => {
     client.stop();
     await logout().catch(() => undefined);
@@ -98,6 +101,7 @@ function GuestChat({ session }: { session: GuestSession }) {
 
   return (
     <GuestLayout
+      fill
       actions={
         <button type="button" className="btn btn--small btn--ghost" onClick={leave}>
           {t('guest.chat.leave')}
@@ -113,9 +117,13 @@ function GuestChat({ session }: { session: GuestSession }) {
             </p>
           </div>
           <div className="chat-head__status">
-            <p className={`presence${staffOnline ? ' presence--on' : ''}`} role="status">
-              <span className="presence__dot" aria-hidden="true" />
-              {staffOnline === null ? '' : staffOnline > 0 ? t('guest.chat.online') : t('guest.chat.away')}
+            <p className={`presence${presence === 'online' ? ' presence--on' : ''}`} role="status">
+              {presence && (
+                <>
+                  <span className="presence__dot" aria-hidden="true" />
+                  {presence === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
+                </>
+              )}
             </p>
             <ConnectionStatus state={connection} compact />
           </div>

@@ -143,3 +143,27 @@ test("a guest's read ticks start from session.ready and follow live reads", asyn
   act(() => fake.events.emit('read', { conversationId: CONVERSATION_ID, reader: { type: 'guest', id: GUEST_ID }, seq: 1 }));
   expect(screen.getByRole('status')).toHaveTextContent('3');
 });
+
+test('resolving and reopening keep the keyboard focus on the one button that does both', async () => {
+  const gotten = globalThis.fetch;
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === 'PATCH') return json(200, { ...summary, ...(JSON.parse(String(init.body)) as object) });
+    return gotten(input, init);
+  }) as typeof fetch;
+  renderPane();
+  const button = await screen.findByRole('button', { name: 'Mark resolved' });
+  button.focus();
+  fireEvent.click(button);
+  expect(await screen.findByRole('button', { name: 'Reopen' })).toBe(button);
+  expect(button).toHaveFocus();
+  fireEvent.click(button);
+  expect(await screen.findByRole('button', { name: 'Mark resolved' })).toHaveFocus();
+});
+
+test('a resolved conversation of a checked-out guest cannot be reopened: nobody could answer there', async () => {
+  conversationAnswer = json(200, { ...summary, status: 'resolved', stay: { ...summary.stay, status: 'checked_out' } });
+  renderPane();
+  await screen.findByText('This guest has checked out; the conversation is read-only.');
+  expect(screen.queryByRole('button', { name: 'Reopen' })).not.toBeInTheDocument();
+  expect(screen.queryByRole('button', { name: 'Mark resolved' })).not.toBeInTheDocument();
+});

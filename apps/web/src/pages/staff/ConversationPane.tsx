@@ -180,15 +180,21 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 {t('staff.conversation.directoryFailed')}
               </button>
             ) : null}
-            {summary.status === 'open' ? (
-              <button type="button" className="btn btn--small" disabled={busy} onClick={() => void update({ status: 'resolved' })}>
-                {t('staff.conversation.resolve')}
+            {/* One button for both, never disabled while busy (only marked so): a button that is
+                replaced or disabled takes the keyboard focus with it. No reopening once the guest
+                has checked out: nobody could answer there. */}
+            {summary.status === 'open' || !checkedOut ? (
+              <button
+                type="button"
+                className="btn btn--small"
+                aria-disabled={busy || undefined}
+                onClick={() => {
+                  if (!busy) void update({ status: summary.status === 'open' ? 'resolved' : 'open' });
+                }}
+              >
+                {summary.status === 'open' ? t('staff.conversation.resolve') : t('staff.conversation.reopen')}
               </button>
-            ) : (
-              <button type="button" className="btn btn--small" disabled={busy} onClick={() => void update({ status: 'open' })}>
-                {t('staff.conversation.reopen')}
-              </button>
-            )}
+            ) : null}
             <details className="menu">
               <summary className="btn btn--small btn--ghost" aria-busy={downloading}>
                 {downloading ? t('staff.conversation.transcriptPreparing') : t('staff.conversation.transcript')}

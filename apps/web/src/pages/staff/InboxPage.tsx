@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { describeError } from '../../app/errors';
 import type { Phrase } from '../../app/phrase';
-import { formatTime } from '../../features/chat/format';
+import { formatDateTime, formatTime, formatWhen } from '../../features/chat/format';
 import { api } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -203,8 +203,8 @@ function ConversationRow(props: { c: ConversationSummary; selected: boolean; sel
             <span className="conv__name">
               {guestFullName(c.stay)} <span className="conv__where">· {t('staff.conversation.room', { room: c.stay.roomNumber })}</span>
             </span>
-            <time className="conv__time" dateTime={last?.createdAt ?? c.updatedAt}>
-              {formatTime(last?.createdAt ?? c.updatedAt, lang)}
+            <time className="conv__time" dateTime={last?.createdAt ?? c.updatedAt} title={formatDateTime(last?.createdAt ?? c.updatedAt, lang)}>
+              {formatWhen(last?.createdAt ?? c.updatedAt, lang)}
             </time>
           </span>
           <span className="conv__preview">{preview}</span>

@@ -228,9 +228,9 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
             </button>
           </div>
         </header>
-        <div id="main" className="console__main">
+        <main id="main" className="console__main" tabIndex={-1}>
           <Outlet />
-        </div>
+        </main>
       </div>
     </StaffContext.Provider>
   );

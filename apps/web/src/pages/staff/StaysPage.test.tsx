@@ -97,3 +97,21 @@ test('the action is translated', async () => {
   fireEvent.click(show);
   expect(await screen.findByRole('button', { name: '打印卡片' })).toBeInTheDocument();
 });
+
+test('a check-out is confirmed in words, which take the focus the row had', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  const listed = globalThis.fetch;
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (init?.method === 'POST' && String(input).endsWith(`/api/stays/${inHouse.id}/checkout`)) {
+      const { joinCode: _code, joinUrl: _url, ...stay } = inHouse;
+      return { ok: true, status: 200, json: async () => ({ ...stay, status: 'checked_out' }) } as Response;
+    }
+    return listed(input, init);
+  }) as typeof fetch;
+  renderPage();
+  fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Confirm check-out of room 412' }));
+  const said = await screen.findByText('Room 412 is checked out. The guest can no longer send messages.');
+  expect(said).toHaveAttribute('role', 'status');
+  await waitFor(() => expect(said).toHaveFocus());
+});

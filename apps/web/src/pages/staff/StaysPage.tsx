@@ -222,13 +222,22 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** The room last checked out here: said, and given the focus its row had. */
+  const [checkedOutRoom, setCheckedOutRoom] = useState<string | null>(null);
+  const done = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    if (checkedOutRoom !== null) done.current?.focus();
+  }, [checkedOutRoom]);
 
   const checkout = async (stay: StayListItem) => {
     setBusy(stay.id);
     setError(null);
+    setCheckedOutRoom(null);
     try {
       await api.checkout(stay.id);
       setConfirming(null);
+      setCheckedOutRoom(stay.roomNumber);
       onCheckedOut(stay.id);
     } catch (err) {
       setError(err);
@@ -240,6 +249,9 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
   return (
     <>
       {error !== null ? <ErrorNote>{describeError(error, t)}</ErrorNote> : null}
+      <p ref={done} tabIndex={-1} className={checkedOutRoom !== null ? 'note note--ok' : 'sr-only'} role="status">
+        {checkedOutRoom !== null ? t('staff.stays.checkedOutRoom', { room: checkedOutRoom }) : ''}
+      </p>
       <div className="table-wrap">
         <table className="table">
           <thead>
