@@ -7,6 +7,7 @@ import { usePhrase } from '../../app/phrase';
 import { formatDate } from '../../features/chat/format';
 import { api, ApiError } from '../../lib/api';
 import { EmptyState } from '../../ui/EmptyState';
+import { guestFullName } from './guestName';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
 import { QrCode } from '../../ui/QrCode';
@@ -270,7 +271,7 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
               <tr key={s.id}>
                 <td className="table__room">{s.roomNumber}</td>
                 <td>
-                  {s.guestName} {s.familyName}
+                  {guestFullName(s)}
                 </td>
                 <td>
                   <time dateTime={s.checkIn}>{formatDate(s.checkIn, i18n.language)}</time>
