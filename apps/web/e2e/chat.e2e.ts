@@ -173,6 +173,8 @@ test('the join link lands the guest in the chat, already signed in', async () =>
   await guest.goto(joinUrl);
   await guest.waitForURL('**/chat');
   await waitFor(guest.getByRole('heading', { name: 'Reception' }));
+  // The new screen is announced and the keyboard starts on it, not nowhere.
+  expect(await guest.getByRole('heading', { name: 'Reception' }).evaluate((el) => el === document.activeElement)).toBe(true);
   await waitFor(guest.getByText(`Room ${roomNumber}`, { exact: false }));
   await connected(guest);
   await waitFor(guest.getByText('Reception is online'));

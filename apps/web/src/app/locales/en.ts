@@ -250,6 +250,7 @@ export const en = {
       setPassword: 'Set password',
       passwordReset: 'Password changed; their sessions were signed out.',
       disable: 'Disable',
+      confirmDisable: 'Confirm: disable {{name}} and sign them out',
       enable: 'Enable',
       disabledNow: 'Account disabled; their sessions were signed out.',
       enabledNow: 'Account enabled.',

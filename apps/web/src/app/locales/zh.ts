@@ -252,6 +252,7 @@ export const zh: Locale = {
       setPassword: '设置密码',
       passwordReset: '密码已更改，其所有会话已退出。',
       disable: '停用',
+      confirmDisable: '确认停用 {{name}} 并将其登出',
       enable: '启用',
       disabledNow: '账号已停用，其所有会话已退出。',
       enabledNow: '账号已启用。',

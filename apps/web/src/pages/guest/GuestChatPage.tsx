@@ -111,7 +111,11 @@ function GuestChat({ session }: { session: GuestSession }) {
       <main className="guest__chat">
         <div className="chat-head">
           <div>
-            <h1 className="chat-head__title">{t('guest.chat.title')}</h1>
+            {/* Focused on arrival (from a sign-in form or a link): the new screen is announced, and
+                the keyboard starts here rather than nowhere. */}
+            <h1 className="chat-head__title" tabIndex={-1} ref={focusOnMount}>
+              {t('guest.chat.title')}
+            </h1>
             <p className="chat-head__sub">
               {t('guest.chat.room', { room: session.guest.roomNumber })} · {session.guest.name}
             </p>

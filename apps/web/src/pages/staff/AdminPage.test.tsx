@@ -40,3 +40,47 @@ test('refusing to demote the last active admin says so, not "reload and try agai
   await act(() => i18n.changeLanguage('zh'));
   expect(screen.getByText('必须保留至少一名有效的管理员。请先将其他人设为管理员。')).toBeInTheDocument();
 });
+
+test('disabling a colleague is asked once more, then done, and the focus comes back to the button', async () => {
+  const patches: unknown[] = [];
+  const listed = globalThis.fetch;
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith(`/api/staff/${other.id}`) && init?.method === 'PATCH') {
+      patches.push(JSON.parse(String(init.body)));
+      return json(200, { ...other, disabled: true });
+    }
+    return listed(input, init);
+  }) as typeof fetch;
+  const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Front Desk', role: 'admin' } } as StaffContextValue['session'];
+  const value = { session, directory: new StaffDirectoryStore(async () => ({ items: [] })), setPageTitle: () => undefined } as unknown as StaffContextValue;
+  render(
+    <StaffContext.Provider value={value}>
+      <AdminPage />
+    </StaffContext.Provider>,
+  );
+  fireEvent.click(await screen.findByRole('button', { name: 'Disable' }));
+  const confirm = screen.getByRole('button', { name: 'Confirm: disable Night Manager and sign them out' });
+  expect(confirm).toHaveFocus();
+  expect(patches).toEqual([]);
+  fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+  expect(screen.getByRole('button', { name: 'Disable' })).toHaveFocus();
+
+  fireEvent.click(screen.getByRole('button', { name: 'Disable' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Confirm: disable Night Manager and sign them out' }));
+  expect(await screen.findByText('Account disabled; their sessions were signed out.')).toBeInTheDocument();
+  expect(patches).toEqual([{ disabled: true }]);
+  expect(await screen.findByRole('button', { name: 'Enable' })).toHaveFocus();
+});
+
+test('reset password puts the keyboard in the new password field', async () => {
+  const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Front Desk', role: 'admin' } } as StaffContextValue['session'];
+  const value = { session, directory: new StaffDirectoryStore(async () => ({ items: [] })), setPageTitle: () => undefined } as unknown as StaffContextValue;
+  render(
+    <StaffContext.Provider value={value}>
+      <AdminPage />
+    </StaffContext.Provider>,
+  );
+  const [, resetOther] = await screen.findAllByRole('button', { name: 'Reset password' });
+  fireEvent.click(resetOther!);
+  expect(screen.getByLabelText('New password for Night Manager')).toHaveFocus();
+});

@@ -1,5 +1,5 @@
 import { createStaffRequestSchema, passwordSchema, type StaffRole, type StaffUser } from '@bellhop/protocol';
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
 import { usePhrase, type Phrase } from '../../app/phrase';
@@ -164,6 +164,16 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
   const [problem, setProblem] = usePhrase();
   const [done, setDone] = usePhrase();
   const [busy, setBusy] = useState(false);
+  /** Disabling signs the member out everywhere: asked once more first, as a check-out is. */
+  const [confirmingDisable, setConfirmingDisable] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  useEffect(() => {
+    // The confirmation gone (done or cancelled): the focus goes back to the button it came from.
+    if (wasConfirming.current && !confirmingDisable) toggle.current?.focus();
+    wasConfirming.current = confirmingDisable;
+  }, [confirmingDisable]);
 
   const patch = async (body: { role?: StaffRole; disabled?: boolean; password?: string }, message: Phrase) => {
     setBusy(true);
@@ -216,24 +226,53 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
         <button type="button" className="btn btn--small" disabled={busy} onClick={() => setResetting((v) => !v)} aria-expanded={resetting}>
           {t('staff.admin.resetPassword')}
         </button>
-        {!isSelf ? (
+        {isSelf ? null : confirmingDisable ? (
+          <>
+            <button
+              type="button"
+              className="btn btn--small btn--danger"
+              // Put here by the click on Disable, so the keyboard is where the choice is.
+              autoFocus
+              disabled={busy}
+              onClick={async () => {
+                await patch({ disabled: true }, (t) => t('staff.admin.disabledNow'));
+                setConfirmingDisable(false);
+              }}
+            >
+              {t('staff.admin.confirmDisable', { name: user.displayName })}
+            </button>
+            <button type="button" className="btn btn--small btn--ghost" onClick={() => setConfirmingDisable(false)}>
+              {t('common.cancel')}
+            </button>
+          </>
+        ) : (
           <button
+            ref={toggle}
             type="button"
             className={`btn btn--small${user.disabled ? '' : ' btn--danger'}`}
             disabled={busy}
             onClick={() => {
-              const enabling = user.disabled;
-              void patch({ disabled: !enabling }, (t) => (enabling ? t('staff.admin.enabledNow') : t('staff.admin.disabledNow')));
+              if (user.disabled) void patch({ disabled: false }, (t) => t('staff.admin.enabledNow'));
+              else setConfirmingDisable(true);
             }}
           >
             {user.disabled ? t('staff.admin.enable') : t('staff.admin.disable')}
           </button>
-        ) : null}
+        )}
       </div>
       {resetting ? (
         <form className="account__reset" onSubmit={resetPassword}>
           <label htmlFor={`pw-${user.id}`}>{t('staff.admin.newPassword', { name: user.displayName })}</label>
-          <input id={`pw-${user.id}`} className="input input--small" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id={`pw-${user.id}`}
+            className="input input--small"
+            type="password"
+            autoComplete="new-password"
+            // Opened by Reset password: the keyboard goes where the new password is typed.
+            autoFocus
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <button type="submit" className="btn btn--small btn--primary" disabled={busy}>
             {t('staff.admin.setPassword')}
           </button>
