@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
 import { usePhrase, type Phrase } from '../../app/phrase';
 import { api, ApiError } from '../../lib/api';
+import { ConfirmStep } from '../../ui/ConfirmStep';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
@@ -227,24 +228,15 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
           {t('staff.admin.resetPassword')}
         </button>
         {isSelf ? null : confirmingDisable ? (
-          <>
-            <button
-              type="button"
-              className="btn btn--small btn--danger"
-              // Put here by the click on Disable, so the keyboard is where the choice is.
-              autoFocus
-              disabled={busy}
-              onClick={async () => {
-                await patch({ disabled: true }, (t) => t('staff.admin.disabledNow'));
-                setConfirmingDisable(false);
-              }}
-            >
-              {t('staff.admin.confirmDisable', { name: user.displayName })}
-            </button>
-            <button type="button" className="btn btn--small btn--ghost" onClick={() => setConfirmingDisable(false)}>
-              {t('common.cancel')}
-            </button>
-          </>
+          <ConfirmStep
+            label={t('staff.admin.confirmDisable', { name: user.displayName })}
+            busy={busy}
+            onConfirm={async () => {
+              await patch({ disabled: true }, (t) => t('staff.admin.disabledNow'));
+              setConfirmingDisable(false);
+            }}
+            onCancel={() => setConfirmingDisable(false)}
+          />
         ) : (
           <button
             ref={toggle}

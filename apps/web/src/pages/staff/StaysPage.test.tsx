@@ -98,7 +98,7 @@ test('the action is translated', async () => {
   expect(await screen.findByRole('button', { name: '打印卡片' })).toBeInTheDocument();
 });
 
-test('a check-out is confirmed in words, which take the focus the row had', async () => {
+test('a check-out is asked once more with the focus on the question, then confirmed in words, which take the focus', async () => {
   await act(() => i18n.changeLanguage('en'));
   const listed = globalThis.fetch;
   globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -110,7 +110,10 @@ test('a check-out is confirmed in words, which take the focus the row had', asyn
   }) as typeof fetch;
   renderPage();
   fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
-  fireEvent.click(await screen.findByRole('button', { name: 'Confirm check-out of room 412' }));
+  // The button that asked is gone: the keyboard goes to the confirmation.
+  const confirm = await screen.findByRole('button', { name: 'Confirm check-out of room 412' });
+  expect(confirm).toHaveFocus();
+  fireEvent.click(confirm);
   const said = await screen.findByText('Room 412 is checked out. The guest can no longer send messages.');
   expect(said).toHaveAttribute('role', 'status');
   await waitFor(() => expect(said).toHaveFocus());

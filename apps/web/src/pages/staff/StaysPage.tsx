@@ -6,6 +6,7 @@ import { describeError } from '../../app/errors';
 import { usePhrase } from '../../app/phrase';
 import { formatDate } from '../../features/chat/format';
 import { api, ApiError } from '../../lib/api';
+import { ConfirmStep } from '../../ui/ConfirmStep';
 import { EmptyState } from '../../ui/EmptyState';
 import { guestFullName } from './guestName';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -296,14 +297,12 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
                   ) : null}
                   {s.status === 'active' ? (
                     confirming === s.id ? (
-                      <>
-                        <button type="button" className="btn btn--small btn--danger" disabled={busy === s.id} onClick={() => void checkout(s)}>
-                          {t('staff.stays.confirmCheckOut', { room: s.roomNumber })}
-                        </button>
-                        <button type="button" className="btn btn--small btn--ghost" onClick={() => setConfirming(null)}>
-                          {t('common.cancel')}
-                        </button>
-                      </>
+                      <ConfirmStep
+                        label={t('staff.stays.confirmCheckOut', { room: s.roomNumber })}
+                        busy={busy === s.id}
+                        onConfirm={() => void checkout(s)}
+                        onCancel={() => setConfirming(null)}
+                      />
                     ) : (
                       <button type="button" className="btn btn--small" onClick={() => setConfirming(s.id)}>
                         {t('staff.stays.checkOut')}
