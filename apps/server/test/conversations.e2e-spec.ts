@@ -127,6 +127,24 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect((await request('GET', `${t.baseUrl}/api/search?q=${word}`, { token: g2.accessToken })).status).toBe(403);
   });
 
+  it('finds Chinese, Japanese and Korean words inside the text they are written in, alone or with spaced words', async () => {
+    const g = await newGuest();
+    const s = await open(g.accessToken);
+    const tag = Date.now().toString(36);
+    const asked = await say(s, g.conversationId, `你好，请问早餐几点？ wifi${tag}`);
+    const other = await say(s, g.conversationId, `房间的无线网络密码是什么 wifi${tag}`);
+    const search = async (q: string) =>
+      (await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${encodeURIComponent(q)}`, { token: agent.accessToken })).body.items.map((i) => i.message.id);
+    expect(await search('早餐')).toEqual([asked.id]);
+    expect(await search('你好')).toEqual([asked.id]);
+    expect(await search('请问 几点')).toEqual([asked.id]);
+    expect(await search(`wifi${tag} 密码`)).toEqual([other.id]);
+    expect(await search(`wifi${tag}`)).toEqual([other.id, asked.id]);
+    expect(await search(`早餐 密码`)).toEqual([]);
+    // Punctuation alone finds nothing, as before.
+    expect(await search('？？')).toEqual([]);
+  });
+
   it('merges the search index pending list in bulk shortly after messages are stored', async () => {
     const g = await newGuest();
     const s = await open(g.accessToken);

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isoTime, MESSAGE_COLUMNS, toMessage, type MessageRow } from '../messages/message.mapper.js';
 import { poolOf } from '../../common/sql.js';
+import { searchTerms } from './search-terms.js';
 
 interface SummaryRow {
   id: string;
@@ -191,17 +192,33 @@ export class ConversationsRepository {
     return rows[0]?.seq ?? null;
   }
 
-  /** Whole-word matches (`simple` configuration), newest first, after the keyset position `after`. */
+  /**
+   * Matches newest first, after the keyset position `after`: whole words (`simple` configuration),
+   * and runs of Chinese, Japanese or Korean as parts of the text (see searchTerms). A search of such
+   * runs alone reads the messages newest first until it has its page.
+   */
   async search(q: string, after: { at: string; id: string } | null, limit: number): Promise<{ message: Message; key: string }[]> {
-    const { rows } = await this.pool.query<MessageRow & { created_key: string }>({
-      name: 'bh_search',
-      text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
-             WHERE m.body_tsv @@ plainto_tsquery('simple', $1)
-               AND ($2::timestamptz IS NULL OR (m.created_at, m.id) < ($2::timestamptz, $3::uuid))
+    const { words, fragments } = searchTerms(q);
+    // Nothing to look for (punctuation alone): nothing found, as a whole-word search finds nothing.
+    if (!words && fragments.length === 0) return [];
+    const keyset = `($2::timestamptz IS NULL OR (m.created_at, m.id) < ($2::timestamptz, $3::uuid))
              ORDER BY m.created_at DESC, m.id DESC
-             LIMIT $4`,
-      values: [q, after?.at ?? null, after?.id ?? null, limit],
-    });
+             LIMIT $4`;
+    const { rows } = await this.pool.query<MessageRow & { created_key: string }>(
+      words
+        ? {
+            name: 'bh_search',
+            text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
+             WHERE m.body_tsv @@ plainto_tsquery('simple', $1) AND m.body LIKE ALL ($5::text[]) AND ${keyset}`,
+            values: [words, after?.at ?? null, after?.id ?? null, limit, fragments],
+          }
+        : {
+            name: 'bh_search_text',
+            text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
+             WHERE m.body LIKE ALL ($1::text[]) AND ${keyset}`,
+            values: [fragments, after?.at ?? null, after?.id ?? null, limit],
+          },
+    );
     return rows.map((r) => ({ message: toMessage(r), key: r.created_key }));
   }
 
