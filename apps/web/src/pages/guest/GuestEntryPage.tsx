@@ -1,10 +1,10 @@
 import { normalizeJoinCode, personNameSchema, roomNumberSchema } from '@bellhop/protocol';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { describeError } from '../../app/errors';
-import { usePhrase } from '../../app/phrase';
-import { getSession, joinStay, restoreSession } from '../../lib/api';
+import { usePhrase, type Phrase } from '../../app/phrase';
+import { ApiError, getSession, joinStay, restoreSession } from '../../lib/api';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
 import { GuestLayout } from './GuestLayout';
@@ -23,13 +23,29 @@ export function GuestEntryPage() {
   const [family, setFamily] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = usePhrase();
+  /** The inputs the error is about: marked invalid and described by it, the first one focused. */
+  const [badFields, setBadFields] = useState<string[]>([]);
   const heading = useRef<HTMLHeadingElement>(null);
   const modeButtons = useRef<Partial<Record<Mode, HTMLButtonElement | null>>>({});
 
   const chooseMode = (m: Mode) => {
     setMode(m);
     setError(null);
+    setBadFields([]);
   };
+  const refuse = (fields: string[], phrase: Phrase) => {
+    setError(phrase);
+    setBadFields(fields);
+    if (fields[0]) document.getElementById(fields[0])?.focus();
+  };
+  /** An input's invalid marks and its change handler, which clears them. */
+  const field = (id: string, set: (value: string) => void) => ({
+    ...(badFields.includes(id) ? { 'aria-invalid': true, 'aria-describedby': 'join-problem' } : {}),
+    onChange: (e: ChangeEvent<HTMLInputElement>) => {
+      set(e.target.value);
+      setBadFields((fields) => (fields.includes(id) ? fields.filter((f) => f !== id) : fields));
+    },
+  });
   // A radio group: one Tab stop, the arrow keys move the choice (and the focus) along.
   const onModeKey = (event: KeyboardEvent) => {
     const step = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? -1 : 0;
@@ -67,15 +83,16 @@ export function GuestEntryPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    setBadFields([]);
     let request;
     if (mode === 'code') {
       const normalized = normalizeJoinCode(code);
-      if (!normalized) return setError((t) => t('guest.entry.badCode'));
+      if (!normalized) return refuse(['join-code'], (t) => t('guest.entry.badCode'));
       request = { code: normalized };
     } else {
       const r = roomNumberSchema.safeParse(room);
       const f = personNameSchema.safeParse(family);
-      if (!r.success || !f.success) return setError((t) => t('guest.entry.missingRoom'));
+      if (!r.success || !f.success) return refuse([...(r.success ? [] : ['join-room']), ...(f.success ? [] : ['join-family'])], (t) => t('guest.entry.missingRoom'));
       request = { roomNumber: r.data, familyName: f.data };
     }
     setBusy(true);
@@ -84,7 +101,11 @@ export function GuestEntryPage() {
       navigate('/chat', { replace: true });
     } catch (err) {
       const notFound = mode === 'code' ? 'guest.entry.codeNotFound' : 'guest.entry.roomNotFound';
-      setError((t) => describeError(err, t, t(notFound)));
+      const phrase: Phrase = (t) => describeError(err, t, t(notFound));
+      // Refused (not a network or server failure): what was typed is what is wrong.
+      const refused = err instanceof ApiError && (err.status === 400 || err.status === 401 || err.status === 404);
+      if (refused) refuse(mode === 'code' ? ['join-code'] : ['join-room', 'join-family'], phrase);
+      else setError(phrase);
       setBusy(false);
     }
   };
@@ -132,8 +153,8 @@ export function GuestEntryPage() {
                 <input
                   id="join-code"
                   className="input input--code"
+                  {...field('join-code', setCode)}
                   value={code}
-                  onChange={(e) => setCode(e.target.value)}
                   autoCapitalize="characters"
                   autoComplete="one-time-code"
                   autoCorrect="off"
@@ -149,15 +170,15 @@ export function GuestEntryPage() {
               <>
                 <div className="field">
                   <label htmlFor="join-room">{t('guest.entry.room')}</label>
-                  <input id="join-room" className="input" value={room} onChange={(e) => setRoom(e.target.value)} inputMode="text" maxLength={10} autoComplete="off" required />
+                  <input id="join-room" className="input" {...field('join-room', setRoom)} value={room} inputMode="text" maxLength={10} autoComplete="off" required />
                 </div>
                 <div className="field">
                   <label htmlFor="join-family">{t('guest.entry.family')}</label>
-                  <input id="join-family" className="input" value={family} onChange={(e) => setFamily(e.target.value)} autoComplete="family-name" maxLength={100} required />
+                  <input id="join-family" className="input" {...field('join-family', setFamily)} value={family} autoComplete="family-name" maxLength={100} required />
                 </div>
               </>
             )}
-            {error ? <ErrorNote>{error(t)}</ErrorNote> : null}
+            {error ? <ErrorNote id="join-problem">{error(t)}</ErrorNote> : null}
             <button type="submit" className="btn btn--primary btn--block btn--large" disabled={busy}>
               {busy ? t('guest.entry.joining') : t('guest.entry.submit')}
             </button>

@@ -118,3 +118,22 @@ test('a check-out is asked once more with the focus on the question, then confir
   expect(said).toHaveAttribute('role', 'status');
   await waitFor(() => expect(said).toHaveFocus());
 });
+
+test('a refused check-in marks the fields it is about and puts the keyboard on the first', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  renderPage();
+  await screen.findByRole('button', { name: 'Show card for room 412' });
+  fireEvent.change(screen.getByLabelText('Family name'), { target: { value: 'Lee' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Register stay' }));
+  const guestName = screen.getByLabelText('Guest name');
+  const room = screen.getByLabelText('Room');
+  await waitFor(() => expect(guestName).toHaveFocus());
+  expect(guestName).toHaveAttribute('aria-invalid', 'true');
+  expect(room).toHaveAttribute('aria-invalid', 'true');
+  expect(screen.getByLabelText('Family name')).not.toHaveAttribute('aria-invalid');
+  expect(guestName).toHaveAccessibleDescription(/Guest name/);
+  // Corrected, a field is no longer marked.
+  fireEvent.change(guestName, { target: { value: 'Ann' } });
+  expect(guestName).not.toHaveAttribute('aria-invalid');
+  expect(room).toHaveAttribute('aria-invalid', 'true');
+});

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
-import { usePhrase } from '../../app/phrase';
+import { usePhrase, type Phrase } from '../../app/phrase';
 import { formatDate } from '../../features/chat/format';
 import { api, ApiError } from '../../lib/api';
 import { ConfirmStep } from '../../ui/ConfirmStep';
@@ -107,40 +107,63 @@ export function StaysPage() {
   );
 }
 
+/** The check-in form's inputs, in the order they are on the screen. */
+const FIELD_IDS = { guestName: 'ci-guest', familyName: 'ci-family', roomNumber: 'ci-room', checkOut: 'ci-out' } as const;
+const FIELD_ORDER = Object.keys(FIELD_IDS) as (keyof typeof FIELD_IDS)[];
+
 function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): void }) {
   const { t } = useTranslation();
   const today = isoDate(new Date());
   const tomorrow = isoDate(new Date(Date.now() + 86_400_000));
   const [form, setForm] = useState({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
   const [problem, setProblem] = usePhrase();
+  /** The fields the problem is about: marked invalid, described by it, the first one focused. */
+  const [invalid, setInvalid] = useState<ReadonlySet<keyof typeof form>>(new Set());
   const [busy, setBusy] = useState(false);
 
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => {
+    setForm((f) => ({ ...f, [key]: e.target.value }));
+    setInvalid((fields) => (fields.has(key) ? new Set([...fields].filter((f) => f !== key)) : fields));
+  };
+
+  const refuse = (fields: (keyof typeof form)[], phrase: Phrase) => {
+    setProblem(phrase);
+    setInvalid(new Set(fields));
+    const first = FIELD_ORDER.find((f) => fields.includes(f));
+    if (first) document.getElementById(FIELD_IDS[first])?.focus();
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const parsed = createStayRequestSchema.safeParse(form);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((i) => String(i.path[0]));
-      setProblem((t) => fields.map((field) => t(`staff.stays.field.${field}`, { defaultValue: field }) + ': ' + t('staff.stays.invalid')).join(' · '));
+      const fields = [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+      refuse(
+        fields.filter((f): f is keyof typeof form => f in FIELD_IDS),
+        (t) => fields.map((field) => t(`staff.stays.field.${field}`, { defaultValue: field }) + ': ' + t('staff.stays.invalid')).join(' · '),
+      );
       return;
     }
     if (parsed.data.checkOut < today) {
-      setProblem((t) => t('staff.stays.pastCheckOut'));
+      refuse(['checkOut'], (t) => t('staff.stays.pastCheckOut'));
       return;
     }
     setBusy(true);
     setProblem(null);
+    setInvalid(new Set());
     try {
       onCreated(await api.createStay(parsed.data));
       setForm({ guestName: '', familyName: '', roomNumber: '', checkOut: tomorrow });
     } catch (error) {
       const room = parsed.data.roomNumber;
-      setProblem((t) => (error instanceof ApiError && error.status === 409 ? t('staff.stays.roomTaken', { room }) : describeError(error, t)));
+      if (error instanceof ApiError && error.status === 409) refuse(['roomNumber'], (t) => t('staff.stays.roomTaken', { room }));
+      else setProblem((t) => describeError(error, t));
     } finally {
       setBusy(false);
     }
   };
+
+  const marks = (field: keyof typeof form) => (invalid.has(field) ? { 'aria-invalid': true, 'aria-describedby': 'ci-problem' } : {});
 
   return (
     <section className="card checkin" aria-labelledby="checkin-title">
@@ -148,23 +171,23 @@ function CheckInForm({ onCreated }: { onCreated(created: CreateStayResponse): vo
       <form className="form form--grid" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="ci-guest">{t('staff.stays.field.guestName')}</label>
-          <input id="ci-guest" className="input" value={form.guestName} onChange={set('guestName')} autoComplete="off" maxLength={100} required />
+          <input id="ci-guest" className="input" {...marks('guestName')} value={form.guestName} onChange={set('guestName')} autoComplete="off" maxLength={100} required />
         </div>
         <div className="field">
           <label htmlFor="ci-family">{t('staff.stays.field.familyName')}</label>
-          <input id="ci-family" className="input" value={form.familyName} onChange={set('familyName')} autoComplete="off" maxLength={100} required />
+          <input id="ci-family" className="input" {...marks('familyName')} value={form.familyName} onChange={set('familyName')} autoComplete="off" maxLength={100} required />
         </div>
         <div className="field">
           <label htmlFor="ci-room">{t('staff.stays.field.roomNumber')}</label>
-          <input id="ci-room" className="input" value={form.roomNumber} onChange={set('roomNumber')} autoComplete="off" maxLength={10} required />
+          <input id="ci-room" className="input" {...marks('roomNumber')} value={form.roomNumber} onChange={set('roomNumber')} autoComplete="off" maxLength={10} required />
         </div>
         <div className="field">
           <label htmlFor="ci-out">{t('staff.stays.field.checkOut')}</label>
-          <input id="ci-out" className="input" type="date" min={today} value={form.checkOut} onChange={set('checkOut')} required />
+          <input id="ci-out" className="input" {...marks('checkOut')} type="date" min={today} value={form.checkOut} onChange={set('checkOut')} required />
         </div>
         {problem ? (
           <div className="form__full">
-            <ErrorNote>{problem(t)}</ErrorNote>
+            <ErrorNote id="ci-problem">{problem(t)}</ErrorNote>
           </div>
         ) : null}
         <div className="form__full">

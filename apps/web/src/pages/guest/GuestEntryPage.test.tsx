@@ -1,0 +1,39 @@
+import { jest } from '@jest/globals';
+import { TextDecoder, TextEncoder } from 'node:util';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { i18n } from '../../app/i18n';
+
+// The router needs these, which jsdom lacks; set them before it loads.
+Object.assign(globalThis, { TextEncoder, TextDecoder });
+const { MemoryRouter } = await import('react-router');
+const { GuestEntryPage } = await import('./GuestEntryPage');
+
+const realFetch = globalThis.fetch;
+beforeEach(async () => {
+  await act(() => i18n.changeLanguage('en'));
+  // No session to restore, and every join refused.
+  globalThis.fetch = jest.fn(async () => {
+    const body = { statusCode: 401, error: 'Unauthorized', message: 'unknown or expired join code' };
+    return { ok: false, status: 401, statusText: '', headers: new Headers(), json: async () => body } as Response;
+  }) as typeof fetch;
+});
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+test('a refused code marks the code field, which takes the keyboard back, until it is changed', async () => {
+  render(
+    <MemoryRouter>
+      <GuestEntryPage />
+    </MemoryRouter>,
+  );
+  const code = await screen.findByLabelText('Join code', { selector: 'input' });
+  fireEvent.change(code, { target: { value: 'ABCD-EFGH' } });
+  fireEvent.submit(code.closest('form')!);
+  await screen.findByText('This code did not work. Check it, or ask reception for a new card.');
+  expect(code).toHaveAttribute('aria-invalid', 'true');
+  expect(code).toHaveAccessibleDescription(/This code did not work/);
+  await waitFor(() => expect(code).toHaveFocus());
+  fireEvent.change(code, { target: { value: 'ABCD-EFGJ' } });
+  expect(code).not.toHaveAttribute('aria-invalid');
+});
