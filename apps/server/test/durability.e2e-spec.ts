@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, joinGuest, loginStaff, refresh, request } from './support/http.js';
 import { freezePostgres } from './support/process.js';
 import { startPgProxy, type PgProxy } from './support/proxy.js';
-import { connect, eventually, handshakeStatus, type TestSocket } from './support/ws.js';
+import { connect, eventually, handshakeStatus, sleep, type TestSocket } from './support/ws.js';
 
 describe('a server killed with SIGKILL during a burst', () => {
   let db: TestDatabase;
@@ -178,10 +178,20 @@ describe('Postgres going away mid-conversation', () => {
 
       thaw();
       thaw = undefined;
-      await retryUntilAcked(gs, guest.conversationId, 'while it is frozen', frozen);
       const check = new pg.Client({ connectionString: embedded.url });
       await check.connect();
       try {
+        // Answered unavailable, so not stored: the batch the database runs once it is back is too
+        // late to commit.
+        await eventually(
+          async () =>
+            (await check.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%bellhop_send_batch%' AND state = 'active' AND pid <> pg_backend_pid()`)).rowCount === 0,
+          10_000,
+          'the late batch has run',
+        );
+        await sleep(500);
+        expect((await check.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [guest.conversationId])).rows).toEqual([{ n: 0 }]);
+        await retryUntilAcked(gs, guest.conversationId, 'while it is frozen', frozen);
         const { rows } = await check.query('SELECT seq, body FROM messages WHERE conversation_id = $1', [guest.conversationId]);
         expect(rows).toEqual([{ seq: 1, body: 'while it is frozen' }]);
         // The refused handshake's socket, registered once the database ran it, does not stay to

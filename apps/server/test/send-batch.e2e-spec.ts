@@ -13,6 +13,10 @@ import { eventually, sleep } from './support/ws.js';
 
 // The group commit (the bellhop_send_batch function) against a real Postgres: outcomes, seqs,
 // rows, conversations, read cursors and the bus notifications it sends.
+
+/** A batch with a deadline far enough off not to matter here (see the deadline's own test). */
+const commitSoon = (repo: MessagesRepository, requests: SendRequest[]) => repo.commitBatch(requests, new Date(Date.now() + 60_000));
+
 describe('the group commit of a batch of sends', () => {
   let db: TestDatabase;
   let ds: DataSource;
@@ -78,14 +82,14 @@ describe('the group commit of a batch of sends', () => {
     const b = await stay();
     const out = await stay('checked_out');
     const earlier = guestSend(a, 'stored before');
-    const [first] = await repo.commitBatch([earlier]);
+    const [first] = await commitSoon(repo, [earlier]);
     expect(first).toMatchObject({ kind: 'stored', message: { seq: 1, body: 'stored before' } });
     await bus.flush();
     bus.events.length = 0;
     bus.payloadBytes.length = 0;
 
     const repeated = guestSend(a, 'twice in one batch');
-    const outcomes = await repo.commitBatch([
+    const outcomes = await commitSoon(repo, [
       guestSend(a, 'one', undefined, 'socket-1'),
       repeated,
       { ...earlier, body: 'a retry may differ' },
@@ -141,7 +145,7 @@ describe('the group commit of a batch of sends', () => {
     const a = await stay();
     const b = await stay();
     const ids = async (n: number) =>
-      (await repo.commitBatch(Array.from({ length: n }, (_, i) => guestSend(i % 2 ? a : b, `ordered ${i}`)))).map((o) => {
+      (await commitSoon(repo, Array.from({ length: n }, (_, i) => guestSend(i % 2 ? a : b, `ordered ${i}`)))).map((o) => {
         if (o.kind !== 'stored') throw new Error(`not stored: ${o.kind}`);
         return o.message.id;
       });
@@ -165,7 +169,7 @@ describe('the group commit of a batch of sends', () => {
       await stays.lockStatus(tx, s.stayId);
       await stays.markCheckedOut(tx, s.stayId);
       await stays.resolveConversation(tx, s.stayId);
-      send = repo.commitBatch([guestSend(s, 'sent during check-out')]);
+      send = commitSoon(repo, [guestSend(s, 'sent during check-out')]);
       expect(await Promise.race([send.then(() => 'answered'), sleep(300).then(() => 'waiting')])).toBe('waiting');
     });
     expect((await send!).map((o) => o.kind)).toEqual(['forbidden']);
@@ -178,7 +182,7 @@ describe('the group commit of a batch of sends', () => {
     let send: ReturnType<MessagesRepository['commitBatch']> | undefined;
     await ds.transaction(async (tx) => {
       await new StaysRepository(ds).lockStatus(tx, s.stayId);
-      send = repo.commitBatch([guestSend(s, 'while the stay row is locked')]);
+      send = commitSoon(repo, [guestSend(s, 'while the stay row is locked')]);
       expect(await Promise.race([send.then(() => 'answered'), sleep(2_000).then(() => 'waiting')])).toBe('answered');
     });
     expect((await send!).map((o) => o.kind)).toEqual(['stored']);
@@ -188,7 +192,7 @@ describe('the group commit of a batch of sends', () => {
     const a = await stay();
     const body = 'He said "hi" \\ then\nleft\ttabbed \u2028 – 你好 😀 </script> \u0001';
     const name = 'Zoë "Z" O\'Neil';
-    const outcomes = await repo.commitBatch([{ ...guestSend(a, body), sender: { type: 'guest', id: a.stayId, name } }, guestSend(a, 'plain', undefined, 'socket-\\"x"')]);
+    const outcomes = await commitSoon(repo, [{ ...guestSend(a, body), sender: { type: 'guest', id: a.stayId, name } }, guestSend(a, 'plain', undefined, 'socket-\\"x"')]);
     await bus.flush();
     const items = bus.events.flatMap((e) => (e.type === 'messages.committed' ? e.items : []));
     expect(items).toEqual(
@@ -214,7 +218,7 @@ describe('the group commit of a batch of sends', () => {
 
     const a = await stay();
     const word = `w${randomUUID().slice(0, 8)}`;
-    const [stored] = await repo.commitBatch([guestSend(a, `looking for ${word} please`), guestSend(a, 'and two towels')]);
+    const [stored] = await commitSoon(repo, [guestSend(a, `looking for ${word} please`), guestSend(a, 'and two towels')]);
     const id = stored.kind === 'stored' ? stored.message.id : 'not stored';
     // Not yet in the index proper: the send only appended to the pending list, which a search reads too.
     expect(await pending()).toBe(2);
@@ -233,7 +237,7 @@ describe('the group commit of a batch of sends', () => {
     const jobs = new SearchIndexJobs(repo, 60_000, createLogger('silent'));
     await repo.mergeSearchIndexPendingList();
     const a = await stay();
-    await repo.commitBatch([guestSend(a, 'one'), guestSend(a, 'two')]);
+    await commitSoon(repo, [guestSend(a, 'one'), guestSend(a, 'two')]);
     await jobs.merge();
     expect(await pending()).toBe(2); // not told of stored messages: nothing to do
 
@@ -245,7 +249,7 @@ describe('the group commit of a batch of sends', () => {
     await jobs.merge();
     expect(await pending()).toBe(0); // ...and the next one merges, with no new message
 
-    await repo.commitBatch([guestSend(a, 'three')]);
+    await commitSoon(repo, [guestSend(a, 'three')]);
     jobs.noteStored();
     const first = jobs.merge();
     expect(jobs.merge()).toBe(first);
@@ -278,7 +282,7 @@ describe('the group commit of a batch of sends', () => {
     try {
       await repo.mergeSearchIndexPendingList();
       const a = await stay();
-      await appRepo.commitBatch([guestSend(a, 'towels for room four')]);
+      await commitSoon(appRepo, [guestSend(a, 'towels for room four')]);
       expect(await pending()).toBe(1);
 
       jobs.onApplicationBootstrap();
@@ -290,7 +294,7 @@ describe('the group commit of a batch of sends', () => {
 
       // The timer is stopped: no further turn, no further warning, however many messages arrive.
       const tried = merges;
-      await appRepo.commitBatch([guestSend(a, 'and a late checkout')]);
+      await commitSoon(appRepo, [guestSend(a, 'and a late checkout')]);
       jobs.noteStored();
       await sleep(200);
       expect(merges).toBe(tried);
@@ -304,9 +308,22 @@ describe('the group commit of a batch of sends', () => {
     }
   });
 
+  it('stores nothing and notifies nothing when it runs past its deadline, and stores the same batch in time', async () => {
+    const a = await stay();
+    const late = [guestSend(a, 'answered unavailable long ago')];
+    await expect(repo.commitBatch(late, new Date(Date.now() - 1000))).rejects.toMatchObject({ code: 'BH001' });
+    await bus.flush();
+    expect(bus.events).toEqual([]);
+    const count = async () => (await db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [a.conversationId])).rows[0].n;
+    expect(await count()).toBe(0);
+    expect((await db.query('SELECT last_seq FROM conversations WHERE id = $1', [a.conversationId])).rows[0].last_seq).toBe(0);
+    expect((await repo.commitBatch(late, new Date(Date.now() + 5_000)))[0]).toMatchObject({ kind: 'stored', message: { seq: 1 } });
+    expect(await count()).toBe(1);
+  });
+
   it('writes nothing and notifies nothing when nothing in the batch is stored', async () => {
     const out = await stay('checked_out');
-    const outcomes = await repo.commitBatch([guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);
+    const outcomes = await commitSoon(repo, [guestSend(out, 'late'), { ...guestSend(out, 'lost'), conversationId: randomUUID() }]);
     expect(outcomes).toEqual([{ kind: 'forbidden' }, { kind: 'not_found' }]);
     await bus.flush();
     expect(bus.events).toEqual([]);
@@ -323,7 +340,7 @@ describe('the group commit of a batch of sends', () => {
       guestSend(a, huge),
       guestSend(b, 'after the huge one'),
     ];
-    const outcomes = await repo.commitBatch(requests);
+    const outcomes = await commitSoon(repo, requests);
     expect(outcomes.every((o) => o.kind === 'stored')).toBe(true);
     await bus.flush();
     expect(bus.events.every((e) => e.type === 'messages.committed')).toBe(true);
@@ -344,7 +361,7 @@ describe('the group commit of a batch of sends', () => {
     const b = await stay();
     await db.query("UPDATE conversations SET status = 'resolved' WHERE id = ANY($1::uuid[])", [[a.conversationId, b.conversationId]]);
     const staffId = (await db.query<{ id: string }>("INSERT INTO staff_users (username, display_name, role, password_hash) VALUES ($1, 'Desk', 'agent', 'x') RETURNING id", [`desk-${randomUUID().slice(0, 8)}`])).rows[0].id;
-    await repo.commitBatch([
+    await commitSoon(repo, [
       guestSend(a, 'I need towels'),
       { conversationId: b.conversationId, clientMsgId: randomUUID(), body: 'Anything else?', sender: { type: 'staff', id: staffId, name: 'Desk' } },
     ]);
@@ -374,7 +391,7 @@ describe('the group commit of a batch of sends', () => {
       client.release();
       const one = new MessagesRepository(single);
       const first = guestSend(a, 'planned now');
-      expect((await one.commitBatch([first]))[0].kind).toBe('stored');
+      expect((await commitSoon(one, [first]))[0].kind).toBe('stored');
 
       // The table grows after the plans were made.
       await db.query(
@@ -384,7 +401,7 @@ describe('the group commit of a batch of sends', () => {
       );
       await db.query('UPDATE conversations SET last_seq = 3000 WHERE id = $1', [b.conversationId]);
       plans.length = 0;
-      const outcomes = await one.commitBatch([{ ...first, body: 'a retry' }, guestSend(a, 'next'), guestSend(b, 'after the filler')]);
+      const outcomes = await commitSoon(one, [{ ...first, body: 'a retry' }, guestSend(a, 'next'), guestSend(b, 'after the filler')]);
       expect(outcomes.map((o) => (o.kind === 'stored' || o.kind === 'duplicate' ? `${o.kind} ${o.message.seq}` : o.kind))).toEqual(['duplicate 1', 'stored 2', 'stored 3001']);
 
       const executed = plans.join('\n');

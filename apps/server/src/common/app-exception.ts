@@ -69,7 +69,8 @@ export function wsCodeOf(kind: ErrorKind): WsErrorCode {
 
 // 57014: a statement cancelled, by the statement timeout (DATABASE_STATEMENT_TIMEOUT_MS) or by an
 // operator; its transaction is rolled back, so nothing of it was stored.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+// BH001: a send batch the database ran too late to be answered (migration SendBatchDeadline).
+const UNAVAILABLE_CODES = new Set(['BH001', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57014', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
 /**
  * True when an error means the database cannot be reached or did not answer in time: retry later.

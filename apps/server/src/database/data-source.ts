@@ -10,9 +10,10 @@ import { SendBatchPlans1764100008000 } from './migrations/1764100008000-SendBatc
 import { SearchIndexWithoutPendingList1764100009000 } from './migrations/1764100009000-SearchIndexWithoutPendingList.js';
 import { SearchIndexMergedInBulk1764100010000 } from './migrations/1764100010000-SearchIndexMergedInBulk.js';
 import { SendBatchLocksConversationsOnly1764100011000 } from './migrations/1764100011000-SendBatchLocksConversationsOnly.js';
+import { SendBatchDeadline1764100012000 } from './migrations/1764100012000-SendBatchDeadline.js';
 
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
-export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000];
+export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000, SendBatchDeadline1764100012000];
 
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
@@ -59,12 +60,22 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
  * database's own limit and needs a database that still runs; this one is the client's, for a
  * database that does not answer at all (its host frozen, packets dropped on the way): the query
  * fails, its connection is closed, and sends are answered `unavailable`, requests and
- * handshakes 503. Whether the database then commits what it was sent or not, the client's retry
- * under the same clientMsgId is stored once (for a handshake, see ClusterService.abandoned). Work
+ * handshakes 503. A send batch carries a deadline that keeps the database from committing it
+ * after that (commitDeadlineMs); for other writes, whether the database then commits what it was
+ * sent or not, a retry is idempotent (for a handshake, see ClusterService.abandoned). Work
  * that lifts the statement timeout lifts this too (NO_ANSWER_LIMIT).
  */
 export function answerTimeoutMs(statementTimeoutMs: number): number {
   return statementTimeoutMs + 2000;
+}
+
+/**
+ * How long after it is sent a send batch may still commit: a second before the server gives up on
+ * its answer (answerTimeoutMs), so that a batch answered `unavailable` is never stored (migration
+ * SendBatchDeadline).
+ */
+export function commitDeadlineMs(statementTimeoutMs: number): number {
+  return answerTimeoutMs(statementTimeoutMs) - 1000;
 }
 
 /** A query's answer timeout that is none in practice (the longest a Node.js timer may wait). */

@@ -27,10 +27,11 @@ export type SendOutcome =
 
 // One round trip per batch: the database function of migration SendBatchFunction does the
 // locking, classification, seq allocation, writes and bus notifications in one implicit
-// transaction. A named statement: parsed and planned once per pooled connection.
+// transaction, which that of SendBatchDeadline refuses to commit past the batch's deadline. A
+// named statement: parsed and planned once per pooled connection.
 const SEND_BATCH = {
-  name: 'bh_send_batch',
-  text: 'SELECT * FROM bellhop_send_batch($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9)',
+  name: 'bh_send_batch_by',
+  text: 'SELECT * FROM bellhop_send_batch($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9, $10::timestamptz)',
 };
 
 interface SendBatchRow {
@@ -75,13 +76,20 @@ export class MessagesRepository {
     return rows[0].pages === null ? null : Number(rows[0].pages);
   }
 
+  /** The database's clock, in ms since the epoch. */
+  async databaseNow(): Promise<number> {
+    const { rows } = await this.pool.query<{ ms: number }>({ name: 'bh_clock', text: 'SELECT extract(epoch FROM clock_timestamp()) * 1000 AS ms' });
+    return Number(rows[0].ms);
+  }
+
   /**
    * Stores a batch of sends in one transaction and answers each in request order: stored (with
    * its seq), a duplicate of what is already stored under that clientMsgId (a retry, or a repeat
    * within the batch), not_found, or forbidden (the stay is checked out). Committed messages reach
-   * every instance through the bus, only once the transaction commits.
+   * every instance through the bus, only once the transaction commits. The database refuses to
+   * commit it after `deadline` (its own clock): SQLSTATE BH001, nothing stored.
    */
-  async commitBatch(requests: SendRequest[]): Promise<SendOutcome[]> {
+  async commitBatch(requests: SendRequest[], deadline: Date): Promise<SendOutcome[]> {
     let rows: SendBatchRow[];
     try {
       ({ rows } = await this.pool.query<SendBatchRow>({
@@ -98,6 +106,7 @@ export class MessagesRepository {
           requests.map((r) => r.body),
           requests.map((r) => r.origin ?? null),
           BUS_CHANNEL,
+          deadline,
         ],
       }));
     } catch (err) {

@@ -1,9 +1,11 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Limits, type ConversationSyncData, type HistoryPage, type HistoryQuery, type Message, type MessageSendData } from '@bellhop/protocol';
 import type { Logger } from 'pino';
 import type { Actor } from '../../common/actor.js';
 import { isDatabaseUnavailable } from '../../common/app-exception.js';
 import { LOGGER } from '../../common/logger.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { commitDeadlineMs } from '../../database/data-source.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import { ConversationsException } from '../conversations/conversations.exception.js';
@@ -25,6 +27,10 @@ export const BATCH_MAX_DEEP = 500;
 export const MAX_IN_FLIGHT = 4;
 /** A unique-violation race with another instance is retried this many times. */
 const RACE_RETRIES = 3;
+/** How often the difference between the database's clock and this process's is measured. */
+const CLOCK_CHECK_MS = 60_000;
+/** A measurement whose round trip took longer than this is not taken: its error could be as large. */
+const CLOCK_CHECK_MAX_RTT_MS = 200;
 
 interface Pending {
   request: SendRequest;
@@ -41,8 +47,15 @@ interface Pending {
  * its COMMIT.
  */
 @Injectable()
-export class MessagesService implements BeforeApplicationShutdown {
+export class MessagesService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger: Logger;
+  /**
+   * The database's clock minus this process's (ms): a batch's deadline is given in the database's
+   * clock (see commit). 0 until measured: the same host, or clocks kept in time.
+   */
+  private clockOffsetMs = 0;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private readonly commitDeadlineMs: number;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Batches being committed. */
@@ -57,9 +70,36 @@ export class MessagesService implements BeforeApplicationShutdown {
     private readonly metrics: MetricsService,
     private readonly searchIndex: SearchIndexJobs,
     private readonly auth: AuthService,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'databaseStatementTimeoutMs'>,
     @Inject(LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'messages' });
+    this.commitDeadlineMs = commitDeadlineMs(config.databaseStatementTimeoutMs);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.checkClock();
+    this.clockTimer = setInterval(() => void this.checkClock(), CLOCK_CHECK_MS);
+    this.clockTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.clockTimer);
+  }
+
+  /** Measures the database's clock against this process's; a failed or slow measurement changes nothing. */
+  private async checkClock(): Promise<void> {
+    try {
+      const sent = Date.now();
+      const db = await this.repo.databaseNow();
+      const back = Date.now();
+      if (back - sent > CLOCK_CHECK_MAX_RTT_MS) return;
+      const offset = db - (sent + back) / 2;
+      if (Math.abs(offset - this.clockOffsetMs) > 1000) this.logger.info({ offsetMs: Math.round(offset) }, "the database's clock differs from this server's; send deadlines follow the database's");
+      this.clockOffsetMs = offset;
+    } catch {
+      // The database unavailable: the last measurement stands.
+    }
   }
 
   /**
@@ -174,7 +214,12 @@ export class MessagesService implements BeforeApplicationShutdown {
     let failure: unknown;
     for (let attempt = 0; attempt <= RACE_RETRIES && !outcomes; attempt++) {
       try {
-        outcomes = await this.repo.commitBatch(batch.map((p) => p.request));
+        // Past this the server no longer waits for the answer: the database must not commit then.
+        const deadline = new Date(Date.now() + this.clockOffsetMs + this.commitDeadlineMs);
+        outcomes = await this.repo.commitBatch(
+          batch.map((p) => p.request),
+          deadline,
+        );
       } catch (err) {
         failure = err;
         if (!(err instanceof DuplicateRaceError)) break;
