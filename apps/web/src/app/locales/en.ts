@@ -15,6 +15,10 @@ export const en = {
     reconnecting: 'Reconnecting…',
     offline: 'Offline — messages will be sent when you are back online',
     ended: 'Session ended',
+    trouble: {
+      staff: 'The live connection cannot be made. New messages and changes may not appear until it is back; it keeps trying. If this lasts, check the network, or ask IT to check that Bellhop is opened at its usual address.',
+      guest: 'Still trying to reach reception. Your messages will be sent as soon as the connection is back.',
+    },
   },
   delivery: {
     sending: 'Sending',

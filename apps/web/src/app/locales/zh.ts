@@ -17,6 +17,10 @@ export const zh: Locale = {
     reconnecting: '正在重新连接…',
     offline: '已离线 — 恢复网络后将自动发送消息',
     ended: '会话已结束',
+    trouble: {
+      staff: '无法建立实时连接。连接恢复前，新消息和更改可能不会显示；系统会持续重试。如果问题持续，请检查网络，或请 IT 确认 Bellhop 是通过平常的地址打开的。',
+      guest: '仍在尝试连接前台。连接恢复后，您的消息会立即发送。',
+    },
   },
   delivery: {
     sending: '发送中',

@@ -7,7 +7,7 @@ import { ChatPanel } from '../../features/chat/ChatPanel';
 import { useConversation, type Participant } from '../../features/chat/useConversation';
 import { clearSession, logout, type GuestSession } from '../../lib/api';
 import { createRealtimeClient, useConnectionState, type RealtimeClient } from '../../lib/realtime';
-import { ConnectionStatus } from '../../ui/ConnectionStatus';
+import { ConnectionStatus, ConnectionTrouble } from '../../ui/ConnectionStatus';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
@@ -132,6 +132,7 @@ function GuestChat({ session }: { session: GuestSession }) {
             <ConnectionStatus state={connection} compact />
           </div>
         </div>
+        <ConnectionTrouble state={connection} audience="guest" />
         <GuestConversation client={client} session={session} />
       </main>
     </GuestLayout>

@@ -5,7 +5,7 @@ import { describeError } from '../../app/errors';
 import type { Phrase } from '../../app/phrase';
 import { api, getSession, logout, restoreSession, type StaffSession } from '../../lib/api';
 import { createRealtimeClient, useConnectionState } from '../../lib/realtime';
-import { ConnectionStatus } from '../../ui/ConnectionStatus';
+import { ConnectionStatus, ConnectionTrouble } from '../../ui/ConnectionStatus';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Icon } from '../../ui/Icon';
 import { LanguageSwitcher } from '../../ui/LanguageSwitcher';
@@ -228,6 +228,7 @@ function Console({ session, onEnded }: { session: StaffSession; onEnded(notice?:
             </button>
           </div>
         </header>
+        <ConnectionTrouble state={connection} audience="staff" />
         <main id="main" className="console__main" tabIndex={-1}>
           <Outlet />
         </main>
