@@ -26,7 +26,9 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
-test('refusing to demote the last active admin says so, not "reload and try again"', async () => {
+
+/** The admin page, signed in as the admin `me`. */
+function renderAdminPage(): void {
   const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Front Desk', role: 'admin' } } as StaffContextValue['session'];
   const value = { session, directory: new StaffDirectoryStore(async () => ({ items: [] })), setPageTitle: () => undefined } as unknown as StaffContextValue;
   render(
@@ -34,6 +36,10 @@ test('refusing to demote the last active admin says so, not "reload and try agai
       <AdminPage />
     </StaffContext.Provider>,
   );
+}
+
+test('refusing to demote the last active admin says so, not "reload and try again"', async () => {
+  renderAdminPage();
   fireEvent.change(await screen.findByLabelText('Role of Night Manager'), { target: { value: 'agent' } });
   expect(await screen.findByText('At least one active administrator must remain. Make someone else an administrator first.')).toBeInTheDocument();
   // A notice already on screen follows a change of language.
@@ -51,13 +57,7 @@ test('disabling a colleague is asked once more, then done, and the focus comes b
     }
     return listed(input, init);
   }) as typeof fetch;
-  const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Front Desk', role: 'admin' } } as StaffContextValue['session'];
-  const value = { session, directory: new StaffDirectoryStore(async () => ({ items: [] })), setPageTitle: () => undefined } as unknown as StaffContextValue;
-  render(
-    <StaffContext.Provider value={value}>
-      <AdminPage />
-    </StaffContext.Provider>,
-  );
+  renderAdminPage();
   fireEvent.click(await screen.findByRole('button', { name: 'Disable' }));
   const confirm = screen.getByRole('button', { name: 'Confirm: disable Night Manager and sign them out' });
   expect(confirm).toHaveFocus();
@@ -73,13 +73,7 @@ test('disabling a colleague is asked once more, then done, and the focus comes b
 });
 
 test('reset password puts the keyboard in the new password field', async () => {
-  const session = { kind: 'staff', user: { id: STAFF_ID, displayName: 'Front Desk', role: 'admin' } } as StaffContextValue['session'];
-  const value = { session, directory: new StaffDirectoryStore(async () => ({ items: [] })), setPageTitle: () => undefined } as unknown as StaffContextValue;
-  render(
-    <StaffContext.Provider value={value}>
-      <AdminPage />
-    </StaffContext.Provider>,
-  );
+  renderAdminPage();
   const [, resetOther] = await screen.findAllByRole('button', { name: 'Reset password' });
   fireEvent.click(resetOther!);
   expect(screen.getByLabelText('New password for Night Manager')).toHaveFocus();
