@@ -242,8 +242,9 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
             ref={toggle}
             type="button"
             className={`btn btn--small${user.disabled ? '' : ' btn--danger'}`}
-            disabled={busy}
+            aria-disabled={busy || undefined}
             onClick={() => {
+              if (busy) return;
               if (user.disabled) void patch({ disabled: false }, (t) => t('staff.admin.enabledNow'));
               else setConfirmingDisable(true);
             }}

@@ -137,3 +137,47 @@ test('a refused check-in marks the fields it is about and puts the keyboard on t
   expect(guestName).not.toHaveAttribute('aria-invalid');
   expect(room).toHaveAttribute('aria-invalid', 'true');
 });
+
+test('checking out the last guest in the house keeps the words and the focus, and the list says it is empty', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  let checkedOut = false;
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  const posts: string[] = [];
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === 'POST') {
+      posts.push(url);
+      await answered;
+      checkedOut = true;
+      const { joinCode: _code, joinUrl: _url, ...stay } = inHouse;
+      return { ok: true, status: 200, json: async () => ({ ...stay, status: 'checked_out' }) } as Response;
+    }
+    const items = url.includes('status=checked_out') ? [departed] : checkedOut ? [] : [inHouse];
+    return { ok: true, status: 200, json: async () => ({ items }) } as Response;
+  }) as typeof fetch;
+  renderPage();
+  fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
+  const confirm = await screen.findByRole('button', { name: 'Confirm check-out of room 412' });
+  fireEvent.click(confirm);
+  // While it runs the confirmation keeps the focus, is marked busy, and a second press sends nothing.
+  await waitFor(() => expect(confirm).toHaveAttribute('aria-disabled', 'true'));
+  expect(confirm).toHaveFocus();
+  fireEvent.click(confirm);
+  release();
+  const said = await screen.findByText('Room 412 is checked out. The guest can no longer send messages.');
+  expect(await screen.findByText('No guests in house.')).toBeInTheDocument();
+  expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  await waitFor(() => expect(said).toHaveFocus());
+  expect(posts).toEqual([`/api/stays/${inHouse.id}/checkout`]);
+});
+
+test('cancelling a check-out puts the keyboard back on Check out', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  renderPage();
+  fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
+  const confirm = await screen.findByRole('button', { name: 'Confirm check-out of room 412' });
+  expect(confirm).toHaveFocus();
+  fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+  await waitFor(() => expect(screen.getByRole('button', { name: 'Check out' })).toHaveFocus());
+});

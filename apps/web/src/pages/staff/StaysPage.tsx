@@ -26,6 +26,7 @@ function cardOf(stay: StayListItem): CreateStayResponse | null {
 }
 
 const showCardId = (stayId: string) => `show-card-${stayId}`;
+const checkOutId = (stayId: string) => `check-out-${stayId}`;
 
 /** `/staff/stays`: check-in (with the printable join card), in-house list (each card shown again on request), check-out. */
 export function StaysPage() {
@@ -35,6 +36,16 @@ export function StaysPage() {
   const [stays, setStays] = useState<StayListItem[] | null>(null);
   const [listError, setListError] = useState<unknown>(null);
   const [showDeparted, setShowDeparted] = useState(false);
+  /**
+   * The room last checked out here: said above the list, and given the focus its row had. It lives
+   * here and not in the table, which is gone once the last in-house stay has left.
+   */
+  const [checkedOut, setCheckedOut] = useState<{ room: string } | null>(null);
+  const done = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    if (checkedOut !== null) done.current?.focus();
+  }, [checkedOut]);
 
   const reload = useCallback(async () => {
     setListError(null);
@@ -74,10 +85,20 @@ export function StaysPage() {
       <section className="card stays__list" aria-labelledby="stays-title">
         <div className="section-head">
           <h2 id="stays-title">{showDeparted ? t('staff.stays.departed') : t('staff.stays.inHouse')}</h2>
-          <button type="button" className="btn btn--small btn--ghost" onClick={() => setShowDeparted((v) => !v)}>
+          <button
+            type="button"
+            className="btn btn--small btn--ghost"
+            onClick={() => {
+              setCheckedOut(null);
+              setShowDeparted((v) => !v);
+            }}
+          >
             {showDeparted ? t('staff.stays.showInHouse') : t('staff.stays.showDeparted')}
           </button>
         </div>
+        <p ref={done} tabIndex={-1} className={checkedOut !== null ? 'note note--ok' : 'sr-only'} role="status">
+          {checkedOut !== null ? t('staff.stays.checkedOutRoom', { room: checkedOut.room }) : ''}
+        </p>
         {listError ? (
           <ErrorNote
             action={
@@ -96,8 +117,10 @@ export function StaysPage() {
           <StayTable
             stays={stays}
             onShowCard={setCard}
-            onCheckedOut={(stayId) => {
-              setCard((c) => (c?.stay.id === stayId ? null : c));
+            onCheckingOut={() => setCheckedOut(null)}
+            onCheckedOut={(stay) => {
+              setCard((c) => (c?.stay.id === stay.id ? null : c));
+              setCheckedOut({ room: stay.roomNumber });
               void reload();
             }}
           />
@@ -242,28 +265,30 @@ function JoinCard({ card, onClose }: { card: CreateStayResponse; onClose(): void
   );
 }
 
-function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[]; onShowCard(card: CreateStayResponse): void; onCheckedOut(stayId: string): void }) {
+function StayTable({
+  stays,
+  onShowCard,
+  onCheckingOut,
+  onCheckedOut,
+}: {
+  stays: StayListItem[];
+  onShowCard(card: CreateStayResponse): void;
+  onCheckingOut(): void;
+  onCheckedOut(stay: StayListItem): void;
+}) {
   const { t, i18n } = useTranslation();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  /** The room last checked out here: said, and given the focus its row had. */
-  const [checkedOutRoom, setCheckedOutRoom] = useState<string | null>(null);
-  const done = useRef<HTMLParagraphElement>(null);
-
-  useEffect(() => {
-    if (checkedOutRoom !== null) done.current?.focus();
-  }, [checkedOutRoom]);
 
   const checkout = async (stay: StayListItem) => {
     setBusy(stay.id);
     setError(null);
-    setCheckedOutRoom(null);
+    onCheckingOut();
     try {
       await api.checkout(stay.id);
       setConfirming(null);
-      setCheckedOutRoom(stay.roomNumber);
-      onCheckedOut(stay.id);
+      onCheckedOut(stay);
     } catch (err) {
       setError(err);
     } finally {
@@ -274,9 +299,6 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
   return (
     <>
       {error !== null ? <ErrorNote>{describeError(error, t)}</ErrorNote> : null}
-      <p ref={done} tabIndex={-1} className={checkedOutRoom !== null ? 'note note--ok' : 'sr-only'} role="status">
-        {checkedOutRoom !== null ? t('staff.stays.checkedOutRoom', { room: checkedOutRoom }) : ''}
-      </p>
       <div className="table-wrap">
         <table className="table">
           <thead>
@@ -324,10 +346,14 @@ function StayTable({ stays, onShowCard, onCheckedOut }: { stays: StayListItem[];
                         label={t('staff.stays.confirmCheckOut', { room: s.roomNumber })}
                         busy={busy === s.id}
                         onConfirm={() => void checkout(s)}
-                        onCancel={() => setConfirming(null)}
+                        onCancel={() => {
+                          setConfirming(null);
+                          // Back to the button that asked, which is there again.
+                          requestAnimationFrame(() => document.getElementById(checkOutId(s.id))?.focus());
+                        }}
                       />
                     ) : (
-                      <button type="button" className="btn btn--small" onClick={() => setConfirming(s.id)}>
+                      <button type="button" id={checkOutId(s.id)} className="btn btn--small" onClick={() => setConfirming(s.id)}>
                         {t('staff.stays.checkOut')}
                       </button>
                     )
