@@ -37,3 +37,24 @@ test('a refused code marks the code field, which takes the keyboard back, until 
   fireEvent.change(code, { target: { value: 'ABCD-EFGJ' } });
   expect(code).not.toHaveAttribute('aria-invalid');
 });
+
+test('a tab pasted into the family name is refused here, in the guest’s language, and nothing is sent', async () => {
+  await act(() => i18n.changeLanguage('zh'));
+  render(
+    <MemoryRouter>
+      <GuestEntryPage />
+    </MemoryRouter>,
+  );
+  fireEvent.click(await screen.findByRole('radio', { name: '房间号' }));
+  const room = screen.getByLabelText('房间号', { selector: 'input' });
+  const family = screen.getByLabelText('姓氏', { selector: 'input' });
+  fireEvent.change(room, { target: { value: '412' } });
+  fireEvent.change(family, { target: { value: 'Zhang\tMei' } });
+  const calls = (globalThis.fetch as jest.Mock).mock.calls.length;
+  fireEvent.submit(family.closest('form')!);
+  await screen.findByText('房间号和姓氏不能包含制表符、换行或其他不可见字符，请重新输入。');
+  expect(family).toHaveAttribute('aria-invalid', 'true');
+  expect(room).not.toHaveAttribute('aria-invalid');
+  await waitFor(() => expect(family).toHaveFocus());
+  expect((globalThis.fetch as jest.Mock).mock.calls.length).toBe(calls);
+});

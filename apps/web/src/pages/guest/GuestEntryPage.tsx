@@ -1,4 +1,4 @@
-import { normalizeJoinCode, personNameSchema, roomNumberSchema } from '@bellhop/protocol';
+import { normalizeJoinCode, personNameInputSchema, roomNumberInputSchema } from '@bellhop/protocol';
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -90,9 +90,15 @@ export function GuestEntryPage() {
       if (!normalized) return refuse(['join-code'], (t) => t('guest.entry.badCode'));
       request = { code: normalized };
     } else {
-      const r = roomNumberSchema.safeParse(room);
-      const f = personNameSchema.safeParse(family);
-      if (!r.success || !f.success) return refuse([...(r.success ? [] : ['join-room']), ...(f.success ? [] : ['join-family'])], (t) => t('guest.entry.missingRoom'));
+      // The server's own rules, so that what it would refuse is said here, in the guest's language.
+      const r = roomNumberInputSchema.safeParse(room);
+      const f = personNameInputSchema.safeParse(family);
+      if (!r.success || !f.success) {
+        const empty = [r, f].some((p) => !p.success && p.error.issues.some((i) => i.code === 'too_small'));
+        return refuse([...(r.success ? [] : ['join-room']), ...(f.success ? [] : ['join-family'])], (t) =>
+          t(empty ? 'guest.entry.missingRoom' : 'guest.entry.unusualCharacter'),
+        );
+      }
       request = { roomNumber: r.data, familyName: f.data };
     }
     setBusy(true);
