@@ -177,7 +177,9 @@ test('the join link lands the guest in the chat, already signed in', async () =>
   expect(await guest.getByRole('heading', { name: 'Reception' }).evaluate((el) => el === document.activeElement)).toBe(true);
   await waitFor(guest.getByText(`Room ${roomNumber}`, { exact: false }));
   await connected(guest);
-  await waitFor(guest.getByText('Reception is online'));
+  // Shown, and said once by a live region.
+  await waitFor(guest.locator('.presence', { hasText: 'Reception is online' }));
+  await waitFor(guest.getByRole('status').filter({ hasText: 'Reception is online' }));
   await waitFor(guest.getByText('How can we help?'));
   await expectA11y(guest);
 });
@@ -294,8 +296,8 @@ test('the server restarts mid-conversation: both sides recover, nothing lost, no
 test('a message written while the network is cut goes out exactly once when it is back', async () => {
   await guestContext.setOffline(true);
   await guest.locator('.conn[data-state="offline"]').waitFor({ state: 'attached', timeout: 15_000 });
-  // Whether reception is online is not known offline: not said.
-  await guest.getByText('Reception is online').waitFor({ state: 'detached' });
+  // Whether reception is online is not known offline: not shown.
+  await guest.locator('.presence', { hasText: 'Reception is online' }).waitFor({ state: 'detached' });
   await guestSend('Sent from the lift, no signal');
   await waitFor(bodies(guest, 'Sent from the lift, no signal'));
   await waitFor(guest.getByRole('img', { name: 'Sending' }));

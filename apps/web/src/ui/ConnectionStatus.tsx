@@ -39,3 +39,32 @@ export function ConnectionTrouble({ state, audience }: { state: ConnectionStatus
     </p>
   );
 }
+
+/**
+ * Whether reception is online, for the guest. Shown only while connected (offline, the last count
+ * may no longer hold), but announced only when it changes: a reconnect that finds reception still
+ * online is said by the connection status, not by "Reception is online" once more.
+ */
+export function GuestPresence({ staffOnline, state }: { staffOnline: number | null; state: ConnectionStatusValue }) {
+  const { t } = useTranslation();
+  const presence = staffOnline === null || state !== 'connected' ? null : staffOnline > 0 ? 'online' : 'away';
+  const [announced, setAnnounced] = useState<'online' | 'away' | null>(null);
+  useEffect(() => {
+    if (presence !== null) setAnnounced(presence);
+  }, [presence]);
+  return (
+    <>
+      <p className={`presence${presence === 'online' ? ' presence--on' : ''}`} aria-hidden="true">
+        {presence && (
+          <>
+            <span className="presence__dot" />
+            {presence === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
+          </>
+        )}
+      </p>
+      <p className="sr-only" role="status">
+        {announced === null ? '' : announced === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
+      </p>
+    </>
+  );
+}

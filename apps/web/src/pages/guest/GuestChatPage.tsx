@@ -7,7 +7,7 @@ import { ChatPanel } from '../../features/chat/ChatPanel';
 import { useConversation, type Participant } from '../../features/chat/useConversation';
 import { clearSession, logout, type GuestSession } from '../../lib/api';
 import { createRealtimeClient, useConnectionState, type RealtimeClient } from '../../lib/realtime';
-import { ConnectionStatus, ConnectionTrouble } from '../../ui/ConnectionStatus';
+import { ConnectionStatus, ConnectionTrouble, GuestPresence } from '../../ui/ConnectionStatus';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { Loading } from '../../ui/Loading';
@@ -72,9 +72,6 @@ function GuestChat({ session }: { session: GuestSession }) {
     if (connection === 'ended') clearSession();
   }, [connection]);
 
-  // Known only while connected: offline, the last count may no longer hold.
-  const presence = staffOnline === null || connection !== 'connected' ? null : staffOnline > 0 ? 'online' : 'away';
-
   const leave = async () => {
     client.stop();
     await logout().catch(() => undefined);
@@ -121,14 +118,7 @@ function GuestChat({ session }: { session: GuestSession }) {
             </p>
           </div>
           <div className="chat-head__status">
-            <p className={`presence${presence === 'online' ? ' presence--on' : ''}`} role="status">
-              {presence && (
-                <>
-                  <span className="presence__dot" aria-hidden="true" />
-                  {presence === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
-                </>
-              )}
-            </p>
+            <GuestPresence staffOnline={staffOnline} state={connection} />
             <ConnectionStatus state={connection} compact />
           </div>
         </div>
