@@ -1,5 +1,6 @@
 /** History pages through the HTTP API: GET /api/conversations/:id/messages, 50 at a time. */
 import { Agent, request } from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { historyPageSchema } from '@bellhop/protocol';
 import type { CpuMeter } from './procstat.js';
 import { percentile } from './stats.js';
@@ -15,6 +16,9 @@ export interface HistoryResult {
   serverCpuMsPerPage: number;
   databaseCpuMsPerPage: number | undefined;
   errors: Record<string, number>;
+  /** Pages over 5 ms, and how many of them overlapped a garbage collection in the bench's own process. */
+  over5Ms: number;
+  over5MsDuringBenchGc: number;
 }
 
 /** The CPU meters of the server process and of its database's processes (when they are known). */
@@ -53,6 +57,13 @@ export async function runHistory(
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const errors: Record<string, number> = {};
   const samples: number[] = [];
+  const starts: number[] = [];
+  // The bench's own collections: a page that overlaps one was slowed down by the client itself.
+  const gcs: Array<[number, number]> = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   let x = 2463534242;
   const rand = (n: number) => {
     x ^= x << 13;
@@ -94,12 +105,23 @@ export async function runHistory(
       if (!parsed.success) errors['invalid page'] = (errors['invalid page'] ?? 0) + 1;
       else if (parsed.data.messages.length !== Math.min(50, perConversation)) errors['short page'] = (errors['short page'] ?? 0) + 1;
     }
-    if (i >= warm) samples.push(ms);
+    if (i >= warm) {
+      samples.push(ms);
+      starts.push(t);
+    }
     if (i % 100 === 0) progress.line(`history pages: ${samples.length}/${requests}, p99 so far ${percentile(samples, 99)?.toFixed(2)} ms`);
   }
   const serverCpu = cpu.server.lapSeconds();
   const databaseCpu = cpu.database?.lapSeconds();
   agent.destroy();
+  gcObserver.disconnect();
+  let over5Ms = 0;
+  let over5MsDuringBenchGc = 0;
+  samples.forEach((ms, k) => {
+    if (ms <= 5) return;
+    over5Ms++;
+    if (gcs.some(([from, to]) => from < starts[k] + ms && to > starts[k])) over5MsDuringBenchGc++;
+  });
   const seconds = (performance.now() - measuredStart) / 1000;
   return {
     requests: samples.length,
@@ -110,5 +132,7 @@ export async function runHistory(
     serverCpuMsPerPage: (serverCpu * 1000) / samples.length,
     databaseCpuMsPerPage: databaseCpu === undefined ? undefined : (databaseCpu * 1000) / samples.length,
     errors,
+    over5Ms,
+    over5MsDuringBenchGc,
   };
 }

@@ -120,7 +120,7 @@ export function printReport(report: Report): Figures {
   if (report.history) {
     const h = report.history;
     out.push(
-      `== history: ${h.requests} pages of 50, p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, max ${h.maxMs.toFixed(1)} ms, ${Math.round(h.perSec)} pages/s (one client), CPU per page ${cpuText(h.serverCpuMsPerPage, h.databaseCpuMsPerPage)}${Object.keys(h.errors).length ? `, errors ${errorsText(h.errors)}` : ''}`,
+      `== history: ${h.requests} pages of 50, p50 ${h.p50Ms.toFixed(2)} ms, p99 ${h.p99Ms.toFixed(2)} ms, max ${h.maxMs.toFixed(1)} ms, ${Math.round(h.perSec)} pages/s (one client), ${h.over5Ms} over 5 ms (${h.over5MsDuringBenchGc} of them during a collection in the bench itself), CPU per page ${cpuText(h.serverCpuMsPerPage, h.databaseCpuMsPerPage)}${Object.keys(h.errors).length ? `, errors ${errorsText(h.errors)}` : ''}`,
       '',
     );
   }
