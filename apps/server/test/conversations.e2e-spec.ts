@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson } from '@bellhop/protocol';
+import { searchStatement } from '../src/modules/conversations/conversations.repository.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
@@ -143,6 +145,43 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect(await search(`早餐 密码`)).toEqual([]);
     // Punctuation alone finds nothing, as before.
     expect(await search('？？')).toEqual([]);
+  });
+
+  it('finds katakana words with the long-vowel mark, East Asian letters written with Latin ones or digits, and single letters', async () => {
+    const g = await newGuest();
+    const s = await open(g.accessToken);
+    const tag = Date.now().toString(36);
+    const coffee = await say(s, g.conversationId, `ホットコーヒーを二つお願いします ${tag}`);
+    const room = await say(s, g.conversationId, `房间101的毛巾不够 ${tag}`);
+    const wifi = await say(s, g.conversationId, `请问WiFi密码是多少？ ${tag}`);
+    const search = async (q: string) =>
+      (await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${encodeURIComponent(q)}`, { token: agent.accessToken })).body.items.map((i) => i.message.id);
+    expect(await search('コーヒー')).toEqual([coffee.id]);
+    expect(await search('房间101')).toEqual([room.id]);
+    expect(await search('房间102')).toEqual([]);
+    expect(await search('wifi密码')).toEqual([wifi.id]);
+    expect(await search(`毛巾 ${tag}`)).toEqual([room.id]);
+    // Letters alone, with a word or without (a search has at least 2 characters).
+    expect(await search(`巾 ${tag}`)).toEqual([room.id]);
+    expect(await search('巾 毛')).toEqual([room.id]);
+    // Letters that are next to each other only across punctuation are not a word.
+    expect(await search('少请')).toEqual([]);
+  });
+
+  it('looks East Asian searches up in their own index, not by reading every message', async () => {
+    const statement = searchStatement('早餐 wifi密码', null, 20)!;
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      // Whether the index can serve the search at all: on a table this small a scan costs less.
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_indexscan = off');
+      const plan = (await client.query<{ 'QUERY PLAN': string }>({ text: `EXPLAIN ${statement.text}`, values: statement.values })).rows.map((r) => r['QUERY PLAN']).join('\n');
+      expect(plan).toContain('messages_body_cjk_idx');
+    } finally {
+      await client.end();
+    }
   });
 
   it('merges the search index pending list in bulk shortly after messages are stored', async () => {

@@ -194,31 +194,14 @@ export class ConversationsRepository {
 
   /**
    * Matches newest first, after the keyset position `after`: whole words (`simple` configuration),
-   * and runs of Chinese, Japanese or Korean as parts of the text (see searchTerms). A search of such
-   * runs alone reads the messages newest first until it has its page.
+   * and pieces with Chinese, Japanese or Korean letters as parts of the text, found through the
+   * index of their letter pairs (see searchTerms, migration SearchEastAsianGrams).
    */
   async search(q: string, after: { at: string; id: string } | null, limit: number): Promise<{ message: Message; key: string }[]> {
-    const { words, fragments } = searchTerms(q);
+    const statement = searchStatement(q, after, limit);
     // Nothing to look for (punctuation alone): nothing found, as a whole-word search finds nothing.
-    if (!words && fragments.length === 0) return [];
-    const keyset = `($2::timestamptz IS NULL OR (m.created_at, m.id) < ($2::timestamptz, $3::uuid))
-             ORDER BY m.created_at DESC, m.id DESC
-             LIMIT $4`;
-    const { rows } = await this.pool.query<MessageRow & { created_key: string }>(
-      words
-        ? {
-            name: 'bh_search',
-            text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
-             WHERE m.body_tsv @@ plainto_tsquery('simple', $1) AND m.body LIKE ALL ($5::text[]) AND ${keyset}`,
-            values: [words, after?.at ?? null, after?.id ?? null, limit, fragments],
-          }
-        : {
-            name: 'bh_search_text',
-            text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
-             WHERE m.body LIKE ALL ($1::text[]) AND ${keyset}`,
-            values: [fragments, after?.at ?? null, after?.id ?? null, limit],
-          },
-    );
+    if (!statement) return [];
+    const { rows } = await this.pool.query<MessageRow & { created_key: string }>(statement);
     return rows.map((r) => ({ message: toMessage(r), key: r.created_key }));
   }
 
@@ -230,4 +213,38 @@ export class ConversationsRepository {
     });
     return rows.map(toMessage);
   }
+}
+
+/**
+ * The statement of a search, or null when it has nothing to look for. Whole words go through the
+ * full-text index; pieces with East Asian letters through the index of letter pairs when they have
+ * pairs, and ILIKE. A search of single East Asian letters alone reads the messages newest first.
+ */
+export function searchStatement(q: string, after: { at: string; id: string } | null, limit: number): pg.QueryConfig | null {
+  const { words, fragments, grams } = searchTerms(q);
+  if (!words && fragments.length === 0) return null;
+  const conditions: string[] = [];
+  const values: unknown[] = [after?.at ?? null, after?.id ?? null, limit];
+  if (words) {
+    values.push(words);
+    conditions.push(`m.body_tsv @@ plainto_tsquery('simple', $${values.length})`);
+  }
+  if (grams) {
+    // bellhop_has_cjk as the partial index has it: the planner may then use that index.
+    values.push(grams);
+    conditions.push(`bellhop_has_cjk(m.body) AND bellhop_cjk_grams(m.body) @@ $${values.length}::tsquery`);
+  }
+  if (fragments.length > 0) {
+    values.push(fragments);
+    conditions.push(`m.body ILIKE ALL ($${values.length}::text[])`);
+  }
+  return {
+    name: `bh_search${words ? '_words' : ''}${grams ? '_pairs' : ''}${fragments.length > 0 ? '_text' : ''}`,
+    text: `SELECT ${MESSAGE_COLUMNS}, m.created_at::text AS created_key FROM messages m
+           WHERE ${conditions.join(' AND ')}
+             AND ($1::timestamptz IS NULL OR (m.created_at, m.id) < ($1::timestamptz, $2::uuid))
+           ORDER BY m.created_at DESC, m.id DESC
+           LIMIT $3`,
+    values,
+  };
 }

@@ -63,14 +63,15 @@ export class MessagesRepository {
   }
 
   /**
-   * Moves the full-text index's pending entries into the index proper, in bulk (see
-   * SearchIndexJobs). Answers how many pending-list pages it freed, or null when another
-   * connection holds the merge (PostgreSQL would make this one wait for it).
+   * Moves the search indexes' pending entries into the indexes proper, in bulk (see
+   * SearchIndexJobs): the full-text one, and the one of East Asian letter pairs. Answers how many
+   * pending-list pages it freed, or null when another connection holds the merge (PostgreSQL
+   * would make this one wait for it).
    */
   async mergeSearchIndexPendingList(): Promise<number | null> {
     const { rows } = await this.pool.query<{ pages: string | null }>(
       `SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0))
-                   THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass) END AS pages`,
+                   THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass) + gin_clean_pending_list('messages_body_cjk_idx'::regclass) END AS pages`,
       [SEARCH_INDEX_MERGE_LOCK],
     );
     return rows[0].pages === null ? null : Number(rows[0].pages);
