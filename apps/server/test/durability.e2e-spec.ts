@@ -366,6 +366,8 @@ describe('a bus connection that dies without a word', () => {
       expect(read.data).toEqual({ conversationId: a.conversationId, reader: { type: 'staff', id: admin.user.id }, seq: 1 });
       expect(await bs.closed).toEqual({ code: 4401, reason: 'session ended' });
       await ss.waitFor('conversation.updated', (d) => d.conversation.id === b.conversationId && d.conversation.status === 'resolved', 5_000);
+      // The catch-up passed the read on before that change: not to the connection that read.
+      expect(ss.ofEvent('conversation.read').filter((d) => d.reader.type === 'staff')).toEqual([]);
       expect(as.closeCode).toBeUndefined();
       // The open staff socket sends under the name given while the bus was deaf.
       const reply = ss.sendMessage(a.conversationId, 'it is, until eleven');

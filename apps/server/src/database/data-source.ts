@@ -12,9 +12,10 @@ import { SearchIndexMergedInBulk1764100010000 } from './migrations/1764100010000
 import { SendBatchLocksConversationsOnly1764100011000 } from './migrations/1764100011000-SendBatchLocksConversationsOnly.js';
 import { SendBatchDeadline1764100012000 } from './migrations/1764100012000-SendBatchDeadline.js';
 import { SearchEastAsianGrams1764100013000 } from './migrations/1764100013000-SearchEastAsianGrams.js';
+import { ReadCursorOrigin1764100014000 } from './migrations/1764100014000-ReadCursorOrigin.js';
 
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
-export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000, SendBatchDeadline1764100012000, SearchEastAsianGrams1764100013000];
+export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000, SendBatchDeadline1764100012000, SearchEastAsianGrams1764100013000, ReadCursorOrigin1764100014000];
 
 /** Fixed key for the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"

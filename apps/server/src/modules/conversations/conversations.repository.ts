@@ -179,15 +179,18 @@ export class ConversationsRepository {
     await m.query('UPDATE conversations SET status = $2, assignee_id = $3, updated_at = now() WHERE id = $1', [id, status, assigneeId]);
   }
 
-  /** Moves a read cursor forward, clamped to the conversation's last seq; the new seq, or null when nothing moved. */
-  async moveCursor(m: EntityManager, conversationId: string, readerType: 'guest' | 'staff', readerId: string, seq: number): Promise<number | null> {
+  /**
+   * Moves a read cursor forward, clamped to the conversation's last seq, and notes the connection
+   * that moved it (`origin`); the new seq, or null when nothing moved.
+   */
+  async moveCursor(m: EntityManager, conversationId: string, readerType: 'guest' | 'staff', readerId: string, seq: number, origin: string | null): Promise<number | null> {
     const rows = (await m.query(
-      `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at)
-       SELECT c.id, $2, $3, least($4::int, c.last_seq), now() FROM conversations c WHERE c.id = $1 AND least($4::int, c.last_seq) > 0
+      `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at, origin)
+       SELECT c.id, $2, $3, least($4::int, c.last_seq), now(), $5::uuid FROM conversations c WHERE c.id = $1 AND least($4::int, c.last_seq) > 0
        ON CONFLICT (conversation_id, reader_type, reader_id)
-       DO UPDATE SET seq = EXCLUDED.seq, updated_at = now() WHERE read_cursors.seq < EXCLUDED.seq
+       DO UPDATE SET seq = EXCLUDED.seq, updated_at = now(), origin = EXCLUDED.origin WHERE read_cursors.seq < EXCLUDED.seq
        RETURNING seq`,
-      [conversationId, readerType, readerId, seq],
+      [conversationId, readerType, readerId, seq, origin],
     )) as { seq: number }[];
     return rows[0]?.seq ?? null;
   }

@@ -105,7 +105,7 @@ export class ConversationsService {
   async markRead(actor: Actor, input: ConversationReadData, origin?: string): Promise<number | null> {
     await this.assertVisible(actor, input.conversationId);
     return this.repo.transaction(async (m) => {
-      const seq = await this.repo.moveCursor(m, input.conversationId, actor.type, actor.id, input.seq);
+      const seq = await this.repo.moveCursor(m, input.conversationId, actor.type, actor.id, input.seq, origin ?? null);
       if (seq !== null) {
         await this.bus.publish({ type: 'conversation.read', conversationId: input.conversationId, reader: { type: actor.type, id: actor.id }, seq, origin }, m);
       }

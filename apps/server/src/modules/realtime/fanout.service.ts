@@ -161,7 +161,7 @@ export class FanoutService implements OnModuleInit {
       this.closeSessions(await this.repo.endedSessions(this.registry.sessionIds()));
       for (const [staffId, name] of await this.repo.staffNames([...this.registry.staff.keys()])) this.renameStaff(staffId, name);
       const { reads, conversationIds } = await this.repo.changedSince(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
-      for (const r of reads) this.passOnRead(r.conversationId, { type: r.readerType, id: r.readerId }, r.seq);
+      for (const r of reads) this.passOnRead(r.conversationId, { type: r.readerType, id: r.readerId }, r.seq, r.origin ?? undefined);
       for (let i = 0; i < conversationIds.length; i += ANNOUNCE_CHUNK) await this.announceConversations(conversationIds.slice(i, i + ANNOUNCE_CHUNK));
     } catch (err) {
       this.warn(err, 'catch-up of sessions and conversations after a bus outage failed');

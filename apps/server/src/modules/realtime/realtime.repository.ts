@@ -67,6 +67,8 @@ export interface CursorRow {
   readerType: 'guest' | 'staff';
   readerId: string;
   seq: number;
+  /** The connection that moved the cursor (null: moved before that was noted). */
+  origin: string | null;
 }
 
 export interface SocketRow {
@@ -193,14 +195,14 @@ export class RealtimeRepository {
    */
   async changedSince(since: Date): Promise<{ reads: CursorRow[]; conversationIds: string[] }> {
     const [reads, changed] = await Promise.all([
-      this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number }>(
-        'SELECT conversation_id, reader_type, reader_id, seq FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
+      this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number; origin: string | null }>(
+        'SELECT conversation_id, reader_type, reader_id, seq, origin FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
         [since],
       ),
       this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE updated_at > $1', [since]),
     ]);
     return {
-      reads: reads.rows.map((r) => ({ conversationId: r.conversation_id, readerType: r.reader_type, readerId: r.reader_id, seq: r.seq })),
+      reads: reads.rows.map((r) => ({ conversationId: r.conversation_id, readerType: r.reader_type, readerId: r.reader_id, seq: r.seq, origin: r.origin })),
       conversationIds: [...new Set([...changed.rows.map((r) => r.id), ...reads.rows.map((r) => r.conversation_id)])],
     };
   }
