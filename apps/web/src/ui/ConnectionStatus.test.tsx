@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { act, render, screen } from '@testing-library/react';
 import { i18n } from '../app/i18n';
-import { ConnectionTrouble, GuestPresence, TROUBLE_AFTER_MS } from './ConnectionStatus';
+import { ConnectionTrouble, GuestPresence, PRESENCE_SAID_MS, TROUBLE_AFTER_MS } from './ConnectionStatus';
 
 beforeEach(async () => {
   await act(() => i18n.changeLanguage('en'));
@@ -32,24 +32,32 @@ test('the guest is told their messages wait, in their language', async () => {
   expect(screen.getByRole('status')).toHaveTextContent('仍在尝试连接前台。连接恢复后，您的消息会立即发送。');
 });
 
-test('reception being online is announced when it changes, not again after each reconnect', () => {
+test('reception being online is announced when it changes, not again after each reconnect, and not kept while offline', () => {
   const { rerender, container } = render(<GuestPresence staffOnline={null} state="connecting" />);
   const region = screen.getByRole('status');
   const shown = () => container.querySelector('.presence')!.textContent;
-  const said = [region.textContent];
+  const said: (string | null)[] = [region.textContent];
   const step = (staffOnline: number | null, state: 'connected' | 'reconnecting') => {
     rerender(<GuestPresence staffOnline={staffOnline} state={state} />);
     said.push(region.textContent);
   };
+  const online = 'Reception is online';
+  const away = 'Reception will reply as soon as they are back at the desk';
 
   step(2, 'connected');
-  expect(shown()).toBe('Reception is online');
+  expect(shown()).toBe(online);
   step(2, 'reconnecting');
-  // Not shown while the count may be stale, but the live region keeps its words: nothing to say.
+  // Neither shown nor kept for a screen reader while the count may be stale.
   expect(shown()).toBe('');
   step(2, 'connected');
+  expect(shown()).toBe(online);
   step(1, 'connected');
   step(0, 'connected');
-  expect(shown()).toBe('Reception will reply as soon as they are back at the desk');
-  expect(said).toEqual(['', 'Reception is online', 'Reception is online', 'Reception is online', 'Reception is online', 'Reception will reply as soon as they are back at the desk']);
+  expect(shown()).toBe(away);
+  // Said twice: online once (not again after the reconnect), then away.
+  expect(said).toEqual(['', online, '', '', '', away]);
+  // The region empties after a while: nothing stale in it, nothing said again on a language change.
+  act(() => jest.advanceTimersByTime(PRESENCE_SAID_MS));
+  expect(region).toHaveTextContent('');
+  expect(shown()).toBe(away);
 });

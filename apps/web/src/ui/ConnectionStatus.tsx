@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export type ConnectionStatusValue = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'ended' | 'stopped';
@@ -40,30 +40,44 @@ export function ConnectionTrouble({ state, audience }: { state: ConnectionStatus
   );
 }
 
+/** How long an announcement of reception's presence stays in its live region. */
+export const PRESENCE_SAID_MS = 5_000;
+
 /**
  * Whether reception is online, for the guest. Shown only while connected (offline, the last count
- * may no longer hold), but announced only when it changes: a reconnect that finds reception still
- * online is said by the connection status, not by "Reception is online" once more.
+ * may no longer hold). Announced only when it differs from what was last announced: a reconnect
+ * that finds reception still online is said by the connection status, not by "Reception is online"
+ * once more. The announcing region empties again (which is not announced) so that it never holds
+ * a stale state, nor says it again when the language changes.
  */
 export function GuestPresence({ staffOnline, state }: { staffOnline: number | null; state: ConnectionStatusValue }) {
   const { t } = useTranslation();
   const presence = staffOnline === null || state !== 'connected' ? null : staffOnline > 0 ? 'online' : 'away';
-  const [announced, setAnnounced] = useState<'online' | 'away' | null>(null);
+  const lastAnnounced = useRef<'online' | 'away' | null>(null);
+  const [saying, setSaying] = useState<'online' | 'away' | null>(null);
   useEffect(() => {
-    if (presence !== null) setAnnounced(presence);
+    if (presence === null || presence === lastAnnounced.current) {
+      setSaying(null);
+      return;
+    }
+    lastAnnounced.current = presence;
+    setSaying(presence);
+    const timer = setTimeout(() => setSaying(null), PRESENCE_SAID_MS);
+    return () => clearTimeout(timer);
   }, [presence]);
+  const words = (p: 'online' | 'away') => (p === 'online' ? t('guest.chat.online') : t('guest.chat.away'));
   return (
     <>
-      <p className={`presence${presence === 'online' ? ' presence--on' : ''}`} aria-hidden="true">
+      <p className={`presence${presence === 'online' ? ' presence--on' : ''}`}>
         {presence && (
           <>
-            <span className="presence__dot" />
-            {presence === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
+            <span className="presence__dot" aria-hidden="true" />
+            {words(presence)}
           </>
         )}
       </p>
       <p className="sr-only" role="status">
-        {announced === null ? '' : announced === 'online' ? t('guest.chat.online') : t('guest.chat.away')}
+        {saying === null ? '' : words(saying)}
       </p>
     </>
   );

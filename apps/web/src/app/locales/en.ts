@@ -87,7 +87,7 @@ export const en = {
       joining: 'Signing in…',
       badCode: 'A join code has 8 letters and digits, like ABCD-EFGH. Please check it.',
       missingRoom: 'Please enter your room number and family name.',
-      unusualCharacter: 'Room number and family name cannot hold tabs, line breaks or other invisible characters. Please type them again.',
+      unusualCharacter: 'Room number and family name cannot contain tabs or line breaks. Please type them again.',
       codeNotFound: 'This code did not work. Check it, or ask reception for a new card.',
       roomNotFound: 'We could not find a stay with this room number and family name. Check them, or ask reception.',
       staffLink: 'Hotel staff: sign in to the front desk',

@@ -89,7 +89,7 @@ export const zh: Locale = {
       joining: '正在登录…',
       badCode: '加入代码为 8 位字母和数字，例如 ABCD-EFGH，请检查。',
       missingRoom: '请输入房间号和姓氏。',
-      unusualCharacter: '房间号和姓氏不能包含制表符、换行或其他不可见字符，请重新输入。',
+      unusualCharacter: '房间号和姓氏不能包含制表符或换行，请重新输入。',
       codeNotFound: '此代码无效。请检查，或向前台索取新卡片。',
       roomNotFound: '未找到与此房间号和姓氏匹配的入住记录。请检查，或咨询前台。',
       staffLink: '酒店员工：登录前台系统',

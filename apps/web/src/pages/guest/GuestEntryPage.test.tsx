@@ -38,23 +38,42 @@ test('a refused code marks the code field, which takes the keyboard back, until 
   expect(code).not.toHaveAttribute('aria-invalid');
 });
 
-test('a tab pasted into the family name is refused here, in the guest’s language, and nothing is sent', async () => {
-  await act(() => i18n.changeLanguage('zh'));
+/** The page, switched to joining by room number and family name (labelled in the current language). */
+async function roomForm(roomLabel: string, familyLabel: string) {
   render(
     <MemoryRouter>
       <GuestEntryPage />
     </MemoryRouter>,
   );
-  fireEvent.click(await screen.findByRole('radio', { name: '房间号' }));
-  const room = screen.getByLabelText('房间号', { selector: 'input' });
-  const family = screen.getByLabelText('姓氏', { selector: 'input' });
+  fireEvent.click(await screen.findByRole('radio', { name: roomLabel }));
+  return { room: screen.getByLabelText(roomLabel, { selector: 'input' }), family: screen.getByLabelText(familyLabel, { selector: 'input' }) };
+}
+
+test('a tab pasted into the family name is refused here, in the guest’s language, and nothing is sent', async () => {
+  await act(() => i18n.changeLanguage('zh'));
+  const { room, family } = await roomForm('房间号', '姓氏');
   fireEvent.change(room, { target: { value: '412' } });
   fireEvent.change(family, { target: { value: 'Zhang\tMei' } });
   const calls = (globalThis.fetch as jest.Mock).mock.calls.length;
   fireEvent.submit(family.closest('form')!);
-  await screen.findByText('房间号和姓氏不能包含制表符、换行或其他不可见字符，请重新输入。');
+  await screen.findByText('房间号和姓氏不能包含制表符或换行，请重新输入。');
   expect(family).toHaveAttribute('aria-invalid', 'true');
   expect(room).not.toHaveAttribute('aria-invalid');
   await waitFor(() => expect(family).toHaveFocus());
   expect((globalThis.fetch as jest.Mock).mock.calls.length).toBe(calls);
+});
+
+test('an empty room number is said first, and only the empty field is marked', async () => {
+  const { room, family } = await roomForm('Room number', 'Family name');
+  fireEvent.change(family, { target: { value: 'Zhang\tMei' } });
+  fireEvent.submit(family.closest('form')!);
+  await screen.findByText('Please enter your room number and family name.');
+  expect(room).toHaveAttribute('aria-invalid', 'true');
+  expect(family).not.toHaveAttribute('aria-invalid');
+  await waitFor(() => expect(room).toHaveFocus());
+  fireEvent.change(room, { target: { value: '412' } });
+  fireEvent.submit(family.closest('form')!);
+  await screen.findByText('Room number and family name cannot contain tabs or line breaks. Please type them again.');
+  expect(family).toHaveAttribute('aria-invalid', 'true');
+  expect(room).not.toHaveAttribute('aria-invalid');
 });

@@ -94,9 +94,16 @@ export function GuestEntryPage() {
       const r = roomNumberInputSchema.safeParse(room);
       const f = personNameInputSchema.safeParse(family);
       if (!r.success || !f.success) {
-        const empty = [r, f].some((p) => !p.success && p.error.issues.some((i) => i.code === 'too_small'));
-        return refuse([...(r.success ? [] : ['join-room']), ...(f.success ? [] : ['join-family'])], (t) =>
-          t(empty ? 'guest.entry.missingRoom' : 'guest.entry.unusualCharacter'),
+        // An empty field first; then the fields with a character the server refuses.
+        const checked = [
+          { id: 'join-room', issues: r.success ? [] : r.error.issues },
+          { id: 'join-family', issues: f.success ? [] : f.error.issues },
+        ];
+        const empty = checked.filter((c) => c.issues.some((i) => i.code === 'too_small')).map((c) => c.id);
+        if (empty.length > 0) return refuse(empty, (t) => t('guest.entry.missingRoom'));
+        return refuse(
+          checked.filter((c) => c.issues.length > 0).map((c) => c.id),
+          (t) => t('guest.entry.unusualCharacter'),
         );
       }
       request = { roomNumber: r.data, familyName: f.data };

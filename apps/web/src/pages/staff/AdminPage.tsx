@@ -218,13 +218,24 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
           id={`role-${user.id}`}
           className="input input--small"
           value={user.role}
-          disabled={busy || isSelf}
-          onChange={(e) => void patch({ role: e.target.value as StaffRole }, (t) => t('staff.admin.roleChanged'))}
+          disabled={isSelf}
+          aria-disabled={busy || undefined}
+          onChange={(e) => {
+            if (!busy) void patch({ role: e.target.value as StaffRole }, (t) => t('staff.admin.roleChanged'));
+          }}
         >
           <option value="agent">{t('staff.role.agent')}</option>
           <option value="admin">{t('staff.role.admin')}</option>
         </select>
-        <button type="button" className="btn btn--small" disabled={busy} onClick={() => setResetting((v) => !v)} aria-expanded={resetting}>
+        <button
+          type="button"
+          className="btn btn--small"
+          aria-disabled={busy || undefined}
+          onClick={() => {
+            if (!busy) setResetting((v) => !v);
+          }}
+          aria-expanded={resetting}
+        >
           {t('staff.admin.resetPassword')}
         </button>
         {isSelf ? null : confirmingDisable ? (

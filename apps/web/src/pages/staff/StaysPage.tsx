@@ -37,22 +37,28 @@ export function StaysPage() {
   const [listError, setListError] = useState<unknown>(null);
   const [showDeparted, setShowDeparted] = useState(false);
   /**
-   * The room last checked out here: said above the list, and given the focus its row had. It lives
-   * here and not in the table, which is gone once the last in-house stay has left.
+   * The room last checked out here: said above the list by taking the focus its row had (not also
+   * a live region: it would be read twice). It lives here and not in the table, which is gone once
+   * the last in-house stay has left.
    */
   const [checkedOut, setCheckedOut] = useState<{ room: string } | null>(null);
   const done = useRef<HTMLParagraphElement>(null);
+  /** The list shown now, and the latest request for it: an answer for an older one is dropped. */
+  const view = useRef({ showDeparted, request: 0 });
+  view.current.showDeparted = showDeparted;
 
   useEffect(() => {
     if (checkedOut !== null) done.current?.focus();
   }, [checkedOut]);
 
   const reload = useCallback(async () => {
+    const request = ++view.current.request;
     setListError(null);
     try {
-      setStays((await api.stays(showDeparted ? 'checked_out' : 'active')).items);
+      const items = (await api.stays(showDeparted ? 'checked_out' : 'active')).items;
+      if (request === view.current.request) setStays(items);
     } catch (error) {
-      setListError(error);
+      if (request === view.current.request) setListError(error);
     }
   }, [showDeparted]);
 
@@ -60,6 +66,9 @@ export function StaysPage() {
     setStays(null);
     void reload();
   }, [reload]);
+  // The list of now, for answers that arrive after the filter changed.
+  const reloadLatest = useRef(reload);
+  reloadLatest.current = reload;
 
   return (
     <div className="stays">
@@ -67,6 +76,7 @@ export function StaysPage() {
         <CheckInForm
           onCreated={(created) => {
             setCard(created);
+            setCheckedOut(null);
             void reload();
           }}
         />
@@ -96,7 +106,7 @@ export function StaysPage() {
             {showDeparted ? t('staff.stays.showInHouse') : t('staff.stays.showDeparted')}
           </button>
         </div>
-        <p ref={done} tabIndex={-1} className={checkedOut !== null ? 'note note--ok' : 'sr-only'} role="status">
+        <p ref={done} tabIndex={-1} className={checkedOut !== null ? 'note note--ok' : 'sr-only'}>
           {checkedOut !== null ? t('staff.stays.checkedOutRoom', { room: checkedOut.room }) : ''}
         </p>
         {listError ? (
@@ -120,8 +130,9 @@ export function StaysPage() {
             onCheckingOut={() => setCheckedOut(null)}
             onCheckedOut={(stay) => {
               setCard((c) => (c?.stay.id === stay.id ? null : c));
-              setCheckedOut({ room: stay.roomNumber });
-              void reload();
+              // Said (and focused) on the list it happened on: not if the checked-out list is shown meanwhile.
+              if (!view.current.showDeparted) setCheckedOut({ room: stay.roomNumber });
+              void reloadLatest.current();
             }}
           />
         )}
