@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson } from '@bellhop/protocol';
 import { searchStatement } from '../src/modules/conversations/conversations.repository.js';
+import { EAST_ASIAN_LETTER, letterPairs } from '../src/modules/conversations/search-terms.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
@@ -164,8 +165,41 @@ describe('conversations: inbox, status, search, transcript', () => {
     // Letters alone, with a word or without (a search has at least 2 characters).
     expect(await search(`巾 ${tag}`)).toEqual([room.id]);
     expect(await search('巾 毛')).toEqual([room.id]);
-    // Letters that are next to each other only across punctuation are not a word.
-    expect(await search('少请')).toEqual([]);
+  });
+
+  it('finds what was typed from East Asian text with prices, versions, addresses and floors in it', async () => {
+    const g = await newGuest();
+    const s = await open(g.accessToken);
+    const tag = Date.now().toString(36);
+    const texts = ['早餐3.5元一位', '请登录example.com密码在卡上', '请升级到v1.2版本', '加1/2杯牛奶', '发到user@mail.com的邮箱', '我在3楼，10点到，2024年3月再来'];
+    const said = [];
+    for (const text of texts) said.push(await say(s, g.conversationId, `${text} ${tag}`));
+    const search = async (q: string) =>
+      (await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${encodeURIComponent(q)}`, { token: agent.accessToken })).body.items.map((i) => i.message.id);
+    expect(await search('3.5元')).toEqual([said[0].id]);
+    expect(await search('example.com密码')).toEqual([said[1].id]);
+    expect(await search('v1.2版本')).toEqual([said[2].id]);
+    expect(await search('1/2杯')).toEqual([said[3].id]);
+    expect(await search('user@mail.com的')).toEqual([said[4].id]);
+    expect(await search('3楼')).toEqual([said[5].id]);
+    expect(await search('10点到')).toEqual([said[5].id]);
+    expect(await search('2024年3月')).toEqual([said[5].id]);
+    expect(await search('4楼')).toEqual([]);
+  });
+
+  it('pairs letters in the database as the search does', async () => {
+    // Every range's edges, then code points picked across the planes: each written twice, with a
+    // digit between, so that each one that counts makes pairs.
+    const edges = [...EAST_ASIAN_LETTER.matchAll(/\\u\{?([0-9A-F]+)\}?/g)].map((m) => parseInt(m[1], 16)).flatMap((cp) => [cp - 1, cp, cp + 1]);
+    let x = 7;
+    const sampled = Array.from({ length: 3000 }, () => (x = (x * 48271) % 2147483647) % 0x32000);
+    const points = [...edges, ...sampled].filter((cp) => cp > 0x20 && (cp < 0xd800 || cp > 0xdfff));
+    const text = points.map((cp) => `${String.fromCodePoint(cp)}7${String.fromCodePoint(cp)} `).join('');
+    const { rows } = await db.query<{ pairs: string[] }>('SELECT tsvector_to_array(bellhop_cjk_grams($1)) AS pairs', [text]);
+    expect(new Set(rows[0].pairs)).toEqual(new Set(letterPairs(text)));
+    expect(rows[0].pairs.length).toBeGreaterThan(1000);
+    const has = await db.query<{ has: boolean }>('SELECT bellhop_has_cjk($1) AS has', ['7 Extra towels, 3.5 please!']);
+    expect(has.rows[0].has).toBe(false);
   });
 
   it('looks East Asian searches up in their own index, not by reading every message', async () => {
@@ -190,11 +224,15 @@ describe('conversations: inbox, status, search, transcript', () => {
     const word = `heron${Date.now().toString(36)}`;
     const said = [];
     for (let i = 0; i < 5; i++) said.push(await say(s, g.conversationId, `${word} number ${i}`));
+    const pairs = await say(s, g.conversationId, `${word} 鹭鸶第六`);
     // Found at once (send-batch spec: from the pending list, through the index)...
     const hits = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${word}`, { token: agent.accessToken });
-    expect(hits.body.items.map((i) => i.message.id)).toEqual(said.map((m) => m.id).reverse());
-    // ...and merged into the index proper by the server, not left for autovacuum.
+    expect(hits.body.items.map((i) => i.message.id)).toEqual([...said, pairs].map((m) => m.id).reverse());
+    const found = await request<SearchPage>('GET', `${t.baseUrl}/api/search?q=${encodeURIComponent('鹭鸶第六')}`, { token: agent.accessToken });
+    expect(found.body.items.map((i) => i.message.id)).toEqual([pairs.id]);
+    // ...and merged into the indexes proper by the server, not left for autovacuum.
     await eventually(async () => (await searchIndexPending(db)) === 0, 5_000, 'an empty pending list');
+    await eventually(async () => (await searchIndexPending(db, 'messages_body_cjk_idx')) === 0, 5_000, 'an empty pending list of letter pairs');
   });
 
   it('exports a transcript as txt or json for staff and for the guest of that stay', async () => {

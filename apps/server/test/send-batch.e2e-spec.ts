@@ -290,7 +290,7 @@ describe('the group commit of a batch of sends', () => {
       await eventually(() => lines.length > 0, 5_000, 'a warning');
       const warning = JSON.parse(lines[0]) as { msg: string };
       expect(warning.msg).toContain('does not own messages_body_tsv_idx');
-      expect(warning.msg).toContain('the send that fills its pending list merges it');
+      expect(warning.msg).toContain('the send that fills a pending list merges it');
 
       // The timer is stopped: no further turn, no further warning, however many messages arrive.
       const tried = merges;

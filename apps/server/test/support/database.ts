@@ -16,10 +16,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Entries waiting in the search index's pending list (read with pageinspect; needs a superuser). */
-export async function searchIndexPending(db: TestDatabase): Promise<number> {
+/** Entries waiting in a search index's pending list (read with pageinspect; needs a superuser). */
+export async function searchIndexPending(db: TestDatabase, index = 'messages_body_tsv_idx'): Promise<number> {
   await db.query('CREATE EXTENSION IF NOT EXISTS pageinspect');
-  const { rows } = await db.query<{ n: string }>("SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page('messages_body_tsv_idx', 0))");
+  const { rows } = await db.query<{ n: string }>('SELECT n_pending_tuples AS n FROM gin_metapage_info(get_raw_page($1, 0))', [index]);
   return Number(rows[0].n);
 }
 

@@ -6,42 +6,67 @@
  *
  * The letters counted as East Asian are the same ranges as the database's `bellhop_has_cjk` and
  * `bellhop_cjk_grams` (migration SearchEastAsianGrams): Han, kana with the long-vowel mark ー,
- * Hangul. The index holds every pair of neighbouring letters of each run of them in a message; a
- * search asks the index for its runs' pairs, then checks the candidates' text. A run of one letter
- * has no pair: it is only checked in the text. The ranges hold no punctuation: 。、「」 split runs
- * as spaces do.
+ * Hangul. The index holds every pair of neighbouring characters in each run of such letters and
+ * ASCII digits in a message (3楼 gives 3楼, 早餐 早餐); a search asks the index for its runs' pairs,
+ * then checks the candidates' text. A run of one letter has no pair: it is only checked in the
+ * text. The ranges hold no punctuation: 。、「」 split runs as spaces do.
  */
 export const EAST_ASIAN_LETTER =
   '\\u3005-\\u3007\\u303B\\u3041-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFF66-\\uFF9F' +
   '\\u{20000}-\\u{3134F}\\u1100-\\u11FF\\u3131-\\u318E\\uA960-\\uA97F\\uAC00-\\uD7A3\\uD7B0-\\uD7FF';
 
-const EAST_ASIAN_RUN = new RegExp(`[${EAST_ASIAN_LETTER}]+`, 'gu');
-/** A piece of the search between spaces and punctuation (letters, marks, digits) holding an East Asian letter. */
-const PIECE_WITH_EAST_ASIAN = new RegExp(`[\\p{L}\\p{M}\\p{N}]*[${EAST_ASIAN_LETTER}][\\p{L}\\p{M}\\p{N}]*`, 'gu');
+const EAST_ASIAN = new RegExp(`[${EAST_ASIAN_LETTER}]`, 'u');
+/** A run of East Asian letters and ASCII digits holding at least one such letter: 早餐, 3楼, 2024年3月. */
+const PAIRED_RUN = new RegExp(`[0-9${EAST_ASIAN_LETTER}]*[${EAST_ASIAN_LETTER}][0-9${EAST_ASIAN_LETTER}]*`, 'gu');
+/** Letters, marks and digits: what a piece of text to find is made of (no LIKE wildcard, no quote). */
+const PIECE = /[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * Every pair of neighbouring characters in the runs of `text` that the index holds, as the
+ * database's `bellhop_cjk_grams` gives them (a run of one character has none).
+ */
+export function letterPairs(text: string): string[] {
+  const pairs = new Set<string>();
+  for (const run of text.match(PAIRED_RUN) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) pairs.add(chars[i] + chars[i + 1]);
+  }
+  return [...pairs];
+}
 
 export interface SearchTerms {
   /** What to match as whole words (`plainto_tsquery`); empty when the search has none. */
   words: string;
-  /** ILIKE patterns that must all match the text: one per piece of the search with East Asian letters. */
+  /** ILIKE patterns that must all match the text: the pieces of the search's East Asian chunks. */
   fragments: string[];
-  /** The index query for those pieces (a tsquery of letter pairs, all required); empty when they have no pair. */
+  /** The index query for those pieces (a tsquery of character pairs, all required); empty when they have no pair. */
   grams: string;
 }
 
+/**
+ * A chunk of the search (between spaces) with an East Asian letter in it is looked for as parts
+ * of the text, all of it: its pieces between punctuation, Latin ones too. The full-text parser
+ * reads such text differently from the search (3.5元 is one word to it, 3. another), so a chunk
+ * sent there in part would miss what it was typed from. Other chunks are whole words.
+ */
 export function searchTerms(q: string): SearchTerms {
-  // The pieces are letters, marks and digits only: no LIKE wildcard (%, _ or \) and no quote.
-  const pieces = [...new Set(q.match(PIECE_WITH_EAST_ASIAN) ?? [])];
-  const grams = new Set<string>();
-  for (const piece of pieces) {
-    for (const run of piece.match(EAST_ASIAN_RUN) ?? []) {
-      const letters = [...run];
-      for (let i = 0; i + 1 < letters.length; i++) grams.add(letters[i] + letters[i + 1]);
+  const words: string[] = [];
+  const fragments = new Set<string>();
+  const pairs = new Set<string>();
+  for (const chunk of q.split(/\s+/u)) {
+    if (!EAST_ASIAN.test(chunk)) {
+      words.push(chunk);
+      continue;
+    }
+    for (const piece of chunk.match(PIECE) ?? []) {
+      fragments.add(piece);
+      for (const pair of letterPairs(piece)) pairs.add(pair);
     }
   }
-  const words = q.replace(PIECE_WITH_EAST_ASIAN, ' ').trim();
+  const rest = words.join(' ').trim();
   return {
-    words: /[\p{L}\p{N}]/u.test(words) ? words : '',
-    fragments: pieces.map((piece) => `%${piece}%`),
-    grams: [...grams].map((g) => `'${g}'`).join(' & '),
+    words: /[\p{L}\p{N}]/u.test(rest) ? rest : '',
+    fragments: [...fragments].map((piece) => `%${piece}%`),
+    grams: [...pairs].map((pair) => `'${pair}'`).join(' & '),
   };
 }

@@ -71,7 +71,8 @@ export class MessagesRepository {
   async mergeSearchIndexPendingList(): Promise<number | null> {
     const { rows } = await this.pool.query<{ pages: string | null }>(
       `SELECT CASE WHEN pg_try_advisory_xact_lock(hashtextextended($1, 0))
-                   THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass) + gin_clean_pending_list('messages_body_cjk_idx'::regclass) END AS pages`,
+                   THEN gin_clean_pending_list('messages_body_tsv_idx'::regclass)
+                        + coalesce(gin_clean_pending_list(to_regclass('messages_body_cjk_idx')), 0) END AS pages`,
       [SEARCH_INDEX_MERGE_LOCK],
     );
     return rows[0].pages === null ? null : Number(rows[0].pages);

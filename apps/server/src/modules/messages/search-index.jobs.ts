@@ -66,7 +66,7 @@ export class SearchIndexJobs implements OnApplicationBootstrap, OnModuleDestroy 
           // Migrations were run by another role, which owns the index.
           clearInterval(this.timer);
           this.logger.warn(
-            'the search index is not merged by this server (its database role does not own messages_body_tsv_idx): the send that fills its pending list merges it, and waits for that',
+            'the search indexes are not merged by this server (its database role does not own messages_body_tsv_idx and messages_body_cjk_idx): the send that fills a pending list merges it, and waits for that',
           );
           return;
         }
