@@ -63,6 +63,7 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
   const cpu = serverCpu(server);
   cpu.server.start();
   cpu.database?.start();
+  const benchCpu = process.cpuUsage();
   progress.phase(`connections: ramping to ${opts.connections} authenticated sockets (server RSS ${(rssBefore / 1048576).toFixed(0)} MB)`);
   const res = await workload.openMany(wsUrl(server.url), specs, 256, async () => {
     progress.line(`connections: ${await workload.openStats()} open, server RSS ${(rssBytes(server.pid) / 1048576).toFixed(0)} MB`);
@@ -70,6 +71,7 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
   const firstPass = res.opened - res.retried;
   const serverCpuSeconds = cpu.server.lapSeconds();
   const databaseCpuSeconds = cpu.database?.lapSeconds();
+  const benchCpuUsed = process.cpuUsage(benchCpu);
   progress.phase(`connections: ${firstPass} opened in ${res.seconds.toFixed(1)} s (${Math.round(firstPass / res.seconds)}/s), ${res.retried} more on retry, ${res.failed} failed`);
   // Hold them a while: the server settles (and must not drop any).
   await sleep(opts.quick ? 2000 : 5000);
@@ -88,6 +90,7 @@ async function connectionsPhase(opts: Options, secret: string, server: ServerChi
     rssPerConnKB: held > 0 ? (rssHeld - rssBefore) / held / 1024 : NaN,
     serverCpuMsPerConnect: (serverCpuSeconds * 1000) / firstPass,
     databaseCpuMsPerConnect: databaseCpuSeconds === undefined ? undefined : (databaseCpuSeconds * 1000) / firstPass,
+    benchCpuMsPerConnect: (benchCpuUsed.user + benchCpuUsed.system) / 1000 / firstPass,
     errors: res.errors,
   };
 }

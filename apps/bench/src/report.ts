@@ -15,6 +15,8 @@ export interface ConnectionsResult {
   /** CPU per first-pass connect during the ramp, of the server process and of its database's. */
   serverCpuMsPerConnect: number;
   databaseCpuMsPerConnect: number | undefined;
+  /** ... and of the bench itself (its client sockets, all threads): the machine's cores are shared. */
+  benchCpuMsPerConnect: number;
   errors: Record<string, number>;
 }
 
@@ -41,6 +43,7 @@ export interface Figures {
   historyP50Ms: number | null;
   serverCpuMsPerConnect: number | null;
   databaseCpuMsPerConnect: number | null;
+  benchCpuMsPerConnect: number | null;
   serverCpuMsPerHistoryPage: number | null;
   databaseCpuMsPerHistoryPage: number | null;
   instances: number;
@@ -113,7 +116,7 @@ export function printReport(report: Report): Figures {
   if (report.connections) {
     const c = report.connections;
     out.push(
-      `== connections: ${c.held}/${c.target} held, ${Math.round(c.connectsPerSec)} connects/s (${c.opened} in ${c.seconds.toFixed(1)} s), server RSS ${c.rssBeforeMB.toFixed(0)} → ${c.rssHeldMB.toFixed(0)} MB = ${c.rssPerConnKB.toFixed(1)} KB per connection, CPU per connect ${cpuText(c.serverCpuMsPerConnect, c.databaseCpuMsPerConnect)}${Object.keys(c.errors).length ? `, errors ${errorsText(c.errors)}` : ''}`,
+      `== connections: ${c.held}/${c.target} held, ${Math.round(c.connectsPerSec)} connects/s (${c.opened} in ${c.seconds.toFixed(1)} s), server RSS ${c.rssBeforeMB.toFixed(0)} → ${c.rssHeldMB.toFixed(0)} MB = ${c.rssPerConnKB.toFixed(1)} KB per connection, CPU per connect ${cpuText(c.serverCpuMsPerConnect, c.databaseCpuMsPerConnect)}, bench ${c.benchCpuMsPerConnect.toFixed(2)} ms${Object.keys(c.errors).length ? `, errors ${errorsText(c.errors)}` : ''}`,
       '',
     );
   }
@@ -142,6 +145,7 @@ export function printReport(report: Report): Figures {
     historyP50Ms: num(report.history?.p50Ms),
     serverCpuMsPerConnect: num(report.connections?.serverCpuMsPerConnect, 3),
     databaseCpuMsPerConnect: num(report.connections?.databaseCpuMsPerConnect, 3),
+    benchCpuMsPerConnect: num(report.connections?.benchCpuMsPerConnect, 3),
     serverCpuMsPerHistoryPage: num(report.history?.serverCpuMsPerPage, 3),
     databaseCpuMsPerHistoryPage: num(report.history?.databaseCpuMsPerPage, 3),
     instances: report.options.instances,
