@@ -1,9 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestApp, type TestApp } from './support/app.js';
+import { sleep } from './support/ws.js';
 
 describe('boot', () => {
   let db: TestDatabase;
@@ -72,4 +75,40 @@ describe('boot', () => {
       expect((await fetch(`${web.baseUrl}/api/nope`, { method: 'POST' })).status).toBe(404);
     });
   });
+});
+
+describe('migrations', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('are run by one of several instances starting at once, an index built concurrently included', async () => {
+    // The letter-pair index to build again, concurrently, by whichever instance takes the lock.
+    await db.query('DROP INDEX messages_body_cjk_idx');
+    await db.query(`DELETE FROM migrations WHERE name = 'SearchEastAsianGrams1764100013000'`);
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    const instances = [new DataSource(dataSourceOptions(db.url)), new DataSource(dataSourceOptions(db.url))];
+    try {
+      // Both instances find the lock taken, so one of them is still waiting for it while the other builds.
+      await holder.query('SELECT pg_advisory_lock($1)', [0x62656c6c]);
+      await Promise.all(instances.map((ds) => ds.initialize()));
+      const running = instances.map((ds) => runMigrations(ds));
+      await sleep(500);
+      await holder.query('SELECT pg_advisory_unlock($1)', [0x62656c6c]);
+      const ran = await Promise.race([Promise.all(running), sleep(20_000).then(() => null)]);
+      expect(ran?.flat()).toEqual(['SearchEastAsianGrams1764100013000']);
+      const { rows } = await db.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'messages_body_cjk_idx'::regclass`);
+      expect(rows).toEqual([{ valid: true }]);
+    } finally {
+      await holder.end();
+      // A hung migration is cut off with its connections.
+      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      await Promise.all(instances.map((ds) => (ds.isInitialized ? ds.destroy().catch(() => undefined) : undefined)));
+    }
+  }, 40_000);
 });

@@ -83,12 +83,25 @@ export function commitDeadlineMs(statementTimeoutMs: number): number {
 /** A query's answer timeout that is none in practice (the longest a Node.js timer may wait). */
 export const NO_ANSWER_LIMIT = 2 ** 31 - 1;
 
-/** Runs pending migrations under an advisory lock, so several instances may start at once. */
+/** How long an instance waits between two attempts to take the migration lock. */
+const MIGRATION_LOCK_RETRY_MS = 200;
+
+/**
+ * Runs pending migrations under an advisory lock, so several instances may start at once. The
+ * lock is tried again and again rather than waited for: a statement waiting in
+ * pg_advisory_lock holds a snapshot, and an index built concurrently by the instance that holds
+ * the lock (migration SearchEastAsianGrams) waits for every older snapshot to go. Each would
+ * wait for the other for ever.
+ */
 export async function runMigrations(ds: DataSource): Promise<string[]> {
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    for (;;) {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as { locked: boolean }[];
+      if (locked) break;
+      await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_RETRY_MS));
+    }
     const ran = await ds.runMigrations({ transaction: 'each' });
     return ran.map((m) => m.name);
   } finally {

@@ -9,13 +9,16 @@ const LETTER =
   '\\u3005-\\u3007\\u303B\\u3041-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFF66-\\uFF9F' +
   '\\U00020000-\\U0003134F\\u1100-\\u11FF\\u3131-\\u318E\\uA960-\\uA97F\\uAC00-\\uD7A3\\uD7B0-\\uD7FF';
 
+/** What pairs with those letters: them, and digits, ASCII or full-width (3楼, ３階). */
+const PAIRED = `0-9\\uFF10-\\uFF19${LETTER}`;
+
 /**
  * An index for searches in Chinese, Japanese and Korean. Those were matched by reading every
  * message newest first until a page was full: about 0.7 s for a word found nowhere among 1M
  * messages, and past the statement timeout from about 14M.
  *
  * `bellhop_cjk_grams` gives every pair of neighbouring characters in each run of such letters and
- * ASCII digits (holding at least one letter) in a text: 早餐 gives 早餐, 10点 gives 10 and 0点. A
+ * digits (holding at least one letter) in a text: 早餐 gives 早餐, 10点 gives 10 and 0点. A
  * search looks up its own runs' pairs and checks the candidates' text with ILIKE. The index is
  * partial: messages without such letters (`bellhop_has_cjk`) are not in it and cost a send nothing
  * more than that test (0.25 µs). Pairs only, not single letters as well: a message of 20 such
@@ -43,15 +46,16 @@ export class SearchEastAsianGrams1764100013000 implements MigrationInterface {
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
       AS $fn$
         SELECT coalesce(array_to_tsvector(array_agg(substr(r.m[1], i, 2))), ''::tsvector)
-          FROM regexp_matches(body, '[0-9${LETTER}]*[${LETTER}][0-9${LETTER}]*', 'g') AS r(m),
+          FROM regexp_matches(body, '[${PAIRED}]*[${LETTER}][${PAIRED}]*', 'g') AS r(m),
                generate_series(1, char_length(r.m[1]) - 1) AS i
       $fn$`);
-    await q.query(`DROP INDEX IF EXISTS messages_body_cjk_idx`);
+    // Concurrently too: a plain DROP would hold up sends while it waits for its lock.
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS messages_body_cjk_idx`);
     await q.query(`CREATE INDEX CONCURRENTLY messages_body_cjk_idx ON messages USING gin (bellhop_cjk_grams(body)) WHERE bellhop_has_cjk(body)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX IF EXISTS messages_body_cjk_idx`);
+    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS messages_body_cjk_idx`);
     await q.query(`DROP FUNCTION IF EXISTS bellhop_cjk_grams(text)`);
     await q.query(`DROP FUNCTION IF EXISTS bellhop_has_cjk(text)`);
   }
