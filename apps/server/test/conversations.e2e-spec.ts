@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { ConversationPage, ConversationSummary, SearchPage, TranscriptJson } from '@bellhop/protocol';
 import { searchStatement } from '../src/modules/conversations/conversations.repository.js';
 import { EAST_ASIAN_LETTER, letterPairs } from '../src/modules/conversations/search-terms.js';
+import { RealtimeRepository } from '../src/modules/realtime/realtime.repository.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createTestDatabase, searchIndexPending, type TestDatabase } from './support/database.js';
 import { checkIn, checkOut, createStaff, joinGuest, loginStaff, request, type GuestLogin, type StaffLogin } from './support/http.js';
@@ -185,6 +186,8 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect(await search('10点到')).toEqual([said[5].id]);
     expect(await search('2024年3月')).toEqual([said[5].id]);
     expect(await search('4楼')).toEqual([]);
+    const fullWidth = await say(s, g.conversationId, `在３階 ${tag}`);
+    expect(await search('３階')).toEqual([fullWidth.id]);
   });
 
   it('pairs letters in the database as the search does', async () => {
@@ -194,7 +197,7 @@ describe('conversations: inbox, status, search, transcript', () => {
     let x = 7;
     const sampled = Array.from({ length: 3000 }, () => (x = (x * 48271) % 2147483647) % 0x32000);
     const points = [...edges, ...sampled].filter((cp) => cp > 0x20 && (cp < 0xd800 || cp > 0xdfff));
-    const text = points.map((cp) => `${String.fromCodePoint(cp)}7${String.fromCodePoint(cp)} `).join('');
+    const text = points.map((cp) => `${String.fromCodePoint(cp)}7${String.fromCodePoint(cp)} `).join('') + ' ３階１０点 ９/10号 ０';
     const { rows } = await db.query<{ pairs: string[] }>('SELECT tsvector_to_array(bellhop_cjk_grams($1)) AS pairs', [text]);
     expect(new Set(rows[0].pairs)).toEqual(new Set(letterPairs(text)));
     expect(rows[0].pairs.length).toBeGreaterThan(1000);
@@ -307,6 +310,25 @@ describe('conversations: inbox, status, search, transcript', () => {
     expect((await checkOut(t.baseUrl, agent.accessToken, stay.stay.id)).status).toBe(200);
     expect((await request('GET', url, { token: g.accessToken })).status).toBe(401);
     expect((await request<ConversationSummary>('GET', url, { token: agent.accessToken })).body).toMatchObject({ status: 'resolved', stay: { status: 'checked_out' } });
+  });
+
+  it('notes which connection moved a read cursor, for as long as the cursor stays where it moved it', async () => {
+    const g = await newGuest();
+    const gs = await open(g.accessToken);
+    const first = await open(agent.accessToken);
+    const second = await open(agent.accessToken);
+    await say(gs, g.conversationId, 'is the pool open?');
+    const since = new Date(Date.now() - 60_000);
+    const repo = t.app.get(RealtimeRepository);
+    const cursorOf = async () => (await repo.changedSince(since)).reads.find((r) => r.conversationId === g.conversationId && r.readerType === 'staff');
+
+    first.send('conversation.read', { conversationId: g.conversationId, seq: 1 });
+    await second.waitFor('conversation.read', (d) => d.conversationId === g.conversationId && d.seq === 1);
+    const connectionId = (await cursorOf())?.origin;
+    expect(connectionId).toEqual(expect.any(String));
+    // A reply from the other connection moves the cursor too (its sender has read it): not by the first.
+    await say(second, g.conversationId, 'until ten tonight');
+    expect(await cursorOf()).toMatchObject({ seq: 2, origin: null });
   });
 
   it("shows staff how far the guest has read, in pages, search hits and conversation.updated", async () => {

@@ -185,10 +185,10 @@ export class ConversationsRepository {
    */
   async moveCursor(m: EntityManager, conversationId: string, readerType: 'guest' | 'staff', readerId: string, seq: number, origin: string | null): Promise<number | null> {
     const rows = (await m.query(
-      `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at, origin)
-       SELECT c.id, $2, $3, least($4::int, c.last_seq), now(), $5::uuid FROM conversations c WHERE c.id = $1 AND least($4::int, c.last_seq) > 0
+      `INSERT INTO read_cursors (conversation_id, reader_type, reader_id, seq, updated_at, origin, origin_seq)
+       SELECT c.id, $2, $3, least($4::int, c.last_seq), now(), $5::uuid, least($4::int, c.last_seq) FROM conversations c WHERE c.id = $1 AND least($4::int, c.last_seq) > 0
        ON CONFLICT (conversation_id, reader_type, reader_id)
-       DO UPDATE SET seq = EXCLUDED.seq, updated_at = now(), origin = EXCLUDED.origin WHERE read_cursors.seq < EXCLUDED.seq
+       DO UPDATE SET seq = EXCLUDED.seq, updated_at = now(), origin = EXCLUDED.origin, origin_seq = EXCLUDED.seq WHERE read_cursors.seq < EXCLUDED.seq
        RETURNING seq`,
       [conversationId, readerType, readerId, seq, origin],
     )) as { seq: number }[];

@@ -36,6 +36,7 @@ describe('searchTerms', () => {
   it('pairs ASCII digits with the letters they are written next to', () => {
     expect(searchTerms('3楼')).toEqual({ words: '', fragments: ['%3楼%'], grams: "'3楼'" });
     expect(searchTerms('10点')).toEqual({ words: '', fragments: ['%10点%'], grams: "'10' & '0点'" });
+    expect(searchTerms('３階')).toEqual({ words: '', fragments: ['%３階%'], grams: "'３階'" });
   });
 
   it('splits a mixed search into both', () => {

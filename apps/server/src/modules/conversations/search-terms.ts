@@ -7,7 +7,7 @@
  * The letters counted as East Asian are the same ranges as the database's `bellhop_has_cjk` and
  * `bellhop_cjk_grams` (migration SearchEastAsianGrams): Han, kana with the long-vowel mark ー,
  * Hangul. The index holds every pair of neighbouring characters in each run of such letters and
- * ASCII digits in a message (3楼 gives 3楼, 早餐 早餐); a search asks the index for its runs' pairs,
+ * digits, ASCII or full-width, in a message (3楼 gives 3楼, 早餐 早餐); a search asks the index for its runs' pairs,
  * then checks the candidates' text. A run of one letter has no pair: it is only checked in the
  * text. The ranges hold no punctuation: 。、「」 split runs as spaces do.
  */
@@ -16,8 +16,9 @@ export const EAST_ASIAN_LETTER =
   '\\u{20000}-\\u{3134F}\\u1100-\\u11FF\\u3131-\\u318E\\uA960-\\uA97F\\uAC00-\\uD7A3\\uD7B0-\\uD7FF';
 
 const EAST_ASIAN = new RegExp(`[${EAST_ASIAN_LETTER}]`, 'u');
-/** A run of East Asian letters and ASCII digits holding at least one such letter: 早餐, 3楼, 2024年3月. */
-const PAIRED_RUN = new RegExp(`[0-9${EAST_ASIAN_LETTER}]*[${EAST_ASIAN_LETTER}][0-9${EAST_ASIAN_LETTER}]*`, 'gu');
+/** A run of East Asian letters and digits (ASCII or full-width) holding at least one such letter: 早餐, 3楼, ３階, 2024年3月. */
+const PAIRED = `0-9\\uFF10-\\uFF19${EAST_ASIAN_LETTER}`;
+const PAIRED_RUN = new RegExp(`[${PAIRED}]*[${EAST_ASIAN_LETTER}][${PAIRED}]*`, 'gu');
 /** Letters, marks and digits: what a piece of text to find is made of (no LIKE wildcard, no quote). */
 const PIECE = /[\p{L}\p{M}\p{N}]+/gu;
 

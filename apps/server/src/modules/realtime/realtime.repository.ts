@@ -67,7 +67,7 @@ export interface CursorRow {
   readerType: 'guest' | 'staff';
   readerId: string;
   seq: number;
-  /** The connection that moved the cursor (null: moved before that was noted). */
+  /** The connection that moved the cursor to `seq` (null: not known). */
   origin: string | null;
 }
 
@@ -196,7 +196,8 @@ export class RealtimeRepository {
   async changedSince(since: Date): Promise<{ reads: CursorRow[]; conversationIds: string[] }> {
     const [reads, changed] = await Promise.all([
       this.pool.query<{ conversation_id: string; reader_type: 'guest' | 'staff'; reader_id: string; seq: number; origin: string | null }>(
-        'SELECT conversation_id, reader_type, reader_id, seq, origin FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
+        // The origin holds while the cursor is where that connection moved it (see ReadCursorOrigin).
+        'SELECT conversation_id, reader_type, reader_id, seq, CASE WHEN origin_seq = seq THEN origin END AS origin FROM read_cursors WHERE updated_at > $1 ORDER BY updated_at',
         [since],
       ),
       this.pool.query<{ id: string }>('SELECT id FROM conversations WHERE updated_at > $1', [since]),
