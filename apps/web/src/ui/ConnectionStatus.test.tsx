@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { StrictMode } from 'react';
 import { act, render, screen } from '@testing-library/react';
 import { i18n } from '../app/i18n';
 import { ConnectionTrouble, GuestPresence, PRESENCE_SAID_MS, TROUBLE_AFTER_MS } from './ConnectionStatus';
@@ -60,4 +61,15 @@ test('reception being online is announced when it changes, not again after each 
   act(() => jest.advanceTimersByTime(PRESENCE_SAID_MS));
   expect(region).toHaveTextContent('');
   expect(shown()).toBe(away);
+});
+
+test('reception being online is announced under StrictMode too, where effects run twice', () => {
+  render(
+    <StrictMode>
+      <GuestPresence staffOnline={1} state="connected" />
+    </StrictMode>,
+  );
+  expect(screen.getByRole('status')).toHaveTextContent('Reception is online');
+  act(() => jest.advanceTimersByTime(PRESENCE_SAID_MS));
+  expect(screen.getByRole('status')).toHaveTextContent('');
 });

@@ -56,15 +56,17 @@ export function GuestPresence({ staffOnline, state }: { staffOnline: number | nu
   const lastAnnounced = useRef<'online' | 'away' | null>(null);
   const [saying, setSaying] = useState<'online' | 'away' | null>(null);
   useEffect(() => {
-    if (presence === null || presence === lastAnnounced.current) {
-      setSaying(null);
-      return;
+    if (presence === null) setSaying(null);
+    else if (presence !== lastAnnounced.current) {
+      lastAnnounced.current = presence;
+      setSaying(presence);
     }
-    lastAnnounced.current = presence;
-    setSaying(presence);
+  }, [presence]);
+  useEffect(() => {
+    if (saying === null) return;
     const timer = setTimeout(() => setSaying(null), PRESENCE_SAID_MS);
     return () => clearTimeout(timer);
-  }, [presence]);
+  }, [saying]);
   const words = (p: 'online' | 'away') => (p === 'online' ? t('guest.chat.online') : t('guest.chat.away'));
   return (
     <>

@@ -78,3 +78,34 @@ test('reset password puts the keyboard in the new password field', async () => {
   fireEvent.click(resetOther!);
   expect(screen.getByLabelText('New password for Night Manager')).toHaveFocus();
 });
+
+test('while a change is saved the row keeps the focus where it is and takes no other change', async () => {
+  let release!: () => void;
+  const saved = new Promise<void>((resolve) => (release = resolve));
+  const patches: unknown[] = [];
+  const listed = globalThis.fetch;
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (String(input).endsWith(`/api/staff/${other.id}`) && init?.method === 'PATCH') {
+      patches.push(JSON.parse(String(init.body)));
+      await saved;
+      return json(200, { ...other, role: 'agent' });
+    }
+    return listed(input, init);
+  }) as typeof fetch;
+  renderAdminPage();
+  const role = await screen.findByLabelText('Role of Night Manager');
+  role.focus();
+  fireEvent.change(role, { target: { value: 'agent' } });
+  expect(role).toHaveAttribute('aria-disabled', 'true');
+  expect(role).toHaveFocus();
+  // Busy: neither another role nor the password form.
+  fireEvent.change(role, { target: { value: 'admin' } });
+  const [, resetOther] = screen.getAllByRole('button', { name: 'Reset password' });
+  expect(resetOther).toHaveAttribute('aria-disabled', 'true');
+  fireEvent.click(resetOther!);
+  expect(screen.queryByLabelText('New password for Night Manager')).not.toBeInTheDocument();
+  release();
+  expect(await screen.findByText('Role changed.')).toBeInTheDocument();
+  expect(patches).toEqual([{ role: 'agent' }]);
+  expect(role).toHaveFocus();
+});

@@ -217,3 +217,45 @@ test('a check-out that ends after the checked-out list was opened neither says i
   expect(screen.queryByText(/Room 412 is checked out/)).not.toBeInTheDocument();
   expect(screen.getByRole('button', { name: 'Show in-house' })).toHaveFocus();
 });
+
+test('an answer for the list shown before the filter changed is dropped', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  let release!: () => void;
+  const slow = new Promise<void>((resolve) => (release = resolve));
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL) => {
+    const departedList = String(input).includes('status=checked_out');
+    if (!departedList) await slow;
+    return { ok: true, status: 200, json: async () => ({ items: departedList ? [departed] : [inHouse] }) } as Response;
+  }) as typeof fetch;
+  renderPage();
+  fireEvent.click(await screen.findByRole('button', { name: 'Show checked-out' }));
+  await screen.findByRole('cell', { name: '101' });
+  release();
+  await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  expect(screen.getByRole('cell', { name: '101' })).toBeInTheDocument();
+  expect(screen.queryByRole('cell', { name: '412' })).not.toBeInTheDocument();
+});
+
+test('a new check-in takes away the words of the last check-out', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  const { joinCode, joinUrl, ...stay } = inHouse;
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === 'POST' && url.endsWith('/checkout')) return { ok: true, status: 200, json: async () => ({ ...stay, status: 'checked_out' }) } as Response;
+    if (init?.method === 'POST') {
+      const created = { stay: { ...stay, id: '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', guestName: 'Ann', familyName: 'Lee', roomNumber: '518' }, joinCode, joinUrl };
+      return { ok: true, status: 201, json: async () => created } as Response;
+    }
+    return { ok: true, status: 200, json: async () => ({ items: url.includes('status=checked_out') ? [departed] : [inHouse] }) } as Response;
+  }) as typeof fetch;
+  renderPage();
+  fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
+  fireEvent.click(await screen.findByRole('button', { name: 'Confirm check-out of room 412' }));
+  await screen.findByText(/Room 412 is checked out/);
+  fireEvent.change(screen.getByLabelText('Guest name'), { target: { value: 'Ann' } });
+  fireEvent.change(screen.getByLabelText('Family name'), { target: { value: 'Lee' } });
+  fireEvent.change(screen.getByLabelText('Room'), { target: { value: '518' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Register stay' }));
+  await screen.findByRole('heading', { name: 'Welcome, Ann' });
+  expect(screen.queryByText(/Room 412 is checked out/)).not.toBeInTheDocument();
+});

@@ -1,5 +1,5 @@
 import { createStayRequestSchema, type CreateStayResponse, type StayListItem } from '@bellhop/protocol';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { describeError } from '../../app/errors';
@@ -43,9 +43,15 @@ export function StaysPage() {
    */
   const [checkedOut, setCheckedOut] = useState<{ room: string } | null>(null);
   const done = useRef<HTMLParagraphElement>(null);
-  /** The list shown now, and the latest request for it: an answer for an older one is dropped. */
+  /**
+   * The list shown now, and the latest request for it: an answer for an older one is dropped. Read
+   * through this ref, so that a check-in or check-out that ends after the filter changed reloads
+   * the list shown then, not the one it started on.
+   */
   const view = useRef({ showDeparted, request: 0 });
-  view.current.showDeparted = showDeparted;
+  useLayoutEffect(() => {
+    view.current.showDeparted = showDeparted;
+  }, [showDeparted]);
 
   useEffect(() => {
     if (checkedOut !== null) done.current?.focus();
@@ -55,20 +61,17 @@ export function StaysPage() {
     const request = ++view.current.request;
     setListError(null);
     try {
-      const items = (await api.stays(showDeparted ? 'checked_out' : 'active')).items;
+      const items = (await api.stays(view.current.showDeparted ? 'checked_out' : 'active')).items;
       if (request === view.current.request) setStays(items);
     } catch (error) {
       if (request === view.current.request) setListError(error);
     }
-  }, [showDeparted]);
+  }, []);
 
   useEffect(() => {
     setStays(null);
     void reload();
-  }, [reload]);
-  // The list of now, for answers that arrive after the filter changed.
-  const reloadLatest = useRef(reload);
-  reloadLatest.current = reload;
+  }, [showDeparted, reload]);
 
   return (
     <div className="stays">
@@ -132,7 +135,7 @@ export function StaysPage() {
               setCard((c) => (c?.stay.id === stay.id ? null : c));
               // Said (and focused) on the list it happened on: not if the checked-out list is shown meanwhile.
               if (!view.current.showDeparted) setCheckedOut({ room: stay.roomNumber });
-              void reloadLatest.current();
+              void reload();
             }}
           />
         )}
