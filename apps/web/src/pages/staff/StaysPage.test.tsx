@@ -259,3 +259,32 @@ test('a new check-in takes away the words of the last check-out', async () => {
   await screen.findByRole('heading', { name: 'Welcome, Ann' });
   expect(screen.queryByText(/Room 412 is checked out/)).not.toBeInTheDocument();
 });
+
+test('a check-in that ends after the checked-out list was opened reloads that list, not the in-house one', async () => {
+  await act(() => i18n.changeLanguage('en'));
+  const { joinCode, joinUrl, ...stay } = inHouse;
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === 'POST') {
+      await answered;
+      const created = { stay: { ...stay, id: '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', guestName: 'Ann', familyName: 'Lee', roomNumber: '518' }, joinCode, joinUrl };
+      return { ok: true, status: 201, json: async () => created } as Response;
+    }
+    return { ok: true, status: 200, json: async () => ({ items: url.includes('status=checked_out') ? [departed] : [inHouse] }) } as Response;
+  }) as typeof fetch;
+  renderPage();
+  await screen.findByRole('cell', { name: '412' });
+  fireEvent.change(screen.getByLabelText('Guest name'), { target: { value: 'Ann' } });
+  fireEvent.change(screen.getByLabelText('Family name'), { target: { value: 'Lee' } });
+  fireEvent.change(screen.getByLabelText('Room'), { target: { value: '518' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Register stay' }));
+  fireEvent.click(screen.getByRole('button', { name: 'Show checked-out' }));
+  await screen.findByRole('cell', { name: '101' });
+  release();
+  await screen.findByRole('heading', { name: 'Welcome, Ann' });
+  await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  expect(screen.getByRole('cell', { name: '101' })).toBeInTheDocument();
+  expect(screen.queryByRole('cell', { name: '412' })).not.toBeInTheDocument();
+});
