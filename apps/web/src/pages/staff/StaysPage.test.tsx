@@ -59,6 +59,21 @@ function renderPage() {
   );
 }
 
+/** The lists as usual; every POST waits for the returned release, then answers `body(url)` with `status`. */
+function heldPosts(status: number, body: (url: string) => unknown): () => void {
+  let release!: () => void;
+  const answered = new Promise<void>((resolve) => (release = resolve));
+  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (init?.method === 'POST') {
+      await answered;
+      return { ok: true, status, json: async () => body(url) } as Response;
+    }
+    return { ok: true, status: 200, json: async () => ({ items: url.includes('status=checked_out') ? [departed] : [inHouse] }) } as Response;
+  }) as typeof fetch;
+  return release;
+}
+
 test('an in-house stay shows its printable card again, and keyboard focus goes there and back', async () => {
   await act(() => i18n.changeLanguage('en'));
   renderPage();
@@ -190,18 +205,8 @@ test('cancelling a check-out puts the keyboard back on Check out', async () => {
 
 test('a check-out that ends after the checked-out list was opened neither says it there nor takes the focus, and the list stays that list', async () => {
   await act(() => i18n.changeLanguage('en'));
-  let release!: () => void;
-  const answered = new Promise<void>((resolve) => (release = resolve));
-  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input);
-    if (init?.method === 'POST') {
-      await answered;
-      const { joinCode: _code, joinUrl: _url, ...stay } = inHouse;
-      return { ok: true, status: 200, json: async () => ({ ...stay, status: 'checked_out' }) } as Response;
-    }
-    const items = url.includes('status=checked_out') ? [departed] : [inHouse];
-    return { ok: true, status: 200, json: async () => ({ items }) } as Response;
-  }) as typeof fetch;
+  const { joinCode: _code, joinUrl: _url, ...stay } = inHouse;
+  const release = heldPosts(200, () => ({ ...stay, status: 'checked_out' }));
   renderPage();
   fireEvent.click(await screen.findByRole('button', { name: 'Check out' }));
   fireEvent.click(await screen.findByRole('button', { name: 'Confirm check-out of room 412' }));
@@ -263,17 +268,7 @@ test('a new check-in takes away the words of the last check-out', async () => {
 test('a check-in that ends after the checked-out list was opened reloads that list, not the in-house one', async () => {
   await act(() => i18n.changeLanguage('en'));
   const { joinCode, joinUrl, ...stay } = inHouse;
-  let release!: () => void;
-  const answered = new Promise<void>((resolve) => (release = resolve));
-  globalThis.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = String(input);
-    if (init?.method === 'POST') {
-      await answered;
-      const created = { stay: { ...stay, id: '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', guestName: 'Ann', familyName: 'Lee', roomNumber: '518' }, joinCode, joinUrl };
-      return { ok: true, status: 201, json: async () => created } as Response;
-    }
-    return { ok: true, status: 200, json: async () => ({ items: url.includes('status=checked_out') ? [departed] : [inHouse] }) } as Response;
-  }) as typeof fetch;
+  const release = heldPosts(201, () => ({ stay: { ...stay, id: '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b', guestName: 'Ann', familyName: 'Lee', roomNumber: '518' }, joinCode, joinUrl }));
   renderPage();
   await screen.findByRole('cell', { name: '412' });
   fireEvent.change(screen.getByLabelText('Guest name'), { target: { value: 'Ann' } });
