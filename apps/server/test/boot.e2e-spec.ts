@@ -111,4 +111,49 @@ describe('migrations', () => {
       await Promise.all(instances.map((ds) => (ds.isInitialized ? ds.destroy().catch(() => undefined) : undefined)));
     }
   }, 40_000);
+
+  it('cancel the wait of an instance of the previous version, which would hold up a concurrent build for ever', async () => {
+    await db.query('DROP INDEX messages_body_cjk_idx');
+    await db.query(`DELETE FROM migrations WHERE name = 'SearchEastAsianGrams1764100013000'`);
+    // Enough messages, half of them Chinese, for the build to take a while.
+    await db.query(`WITH s AS (INSERT INTO stays (guest_name, family_name, family_name_key, room_number, check_in, check_out, join_code)
+                               VALUES ('Mei', 'Wang', 'wang', 'M-1', current_date, current_date + 1, 'MIGRATE1') RETURNING id),
+                         c AS (INSERT INTO conversations (stay_id) SELECT id FROM s RETURNING id)
+                    INSERT INTO messages (conversation_id, seq, client_msg_id, sender_type, sender_name, body)
+                    SELECT c.id, g, gen_random_uuid(), 'guest', 'Mei', CASE WHEN g % 2 = 0 THEN '请问早餐几点开始，房间' || g || '需要毛巾' ELSE 'extra towels for room ' || g END
+                      FROM c, generate_series(1, 150000) g`);
+    const ds = new DataSource(dataSourceOptions(db.url));
+    // A server of the previous version: it waits in pg_advisory_lock (holding a snapshot), then
+    // finds nothing of its own to migrate and lets go.
+    const previous = new pg.Client({ connectionString: db.url });
+    await previous.connect();
+    previous.on('error', () => undefined);
+    try {
+      await ds.initialize();
+      const running = runMigrations(ds);
+      await eventuallyLocked(db);
+      const waited = previous.query('SELECT pg_advisory_lock($1)', [0x62656c6c]).then(
+        () => previous.query('SELECT pg_advisory_unlock($1)', [0x62656c6c]).then(() => 'locked'),
+        (err: { code?: string }) => err.code,
+      );
+      const ran = await Promise.race([running, sleep(30_000).then(() => null)]);
+      expect(ran).toEqual(['SearchEastAsianGrams1764100013000']);
+      // Its wait was cancelled (it would fail to start and be started again), or it came after the build.
+      expect(['57014', 'locked']).toContain(await waited);
+    } finally {
+      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+      await previous.end().catch(() => undefined);
+      if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+    }
+  }, 60_000);
 });
+
+/** Waits until some session holds the migration lock. */
+async function eventuallyLocked(db: TestDatabase): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [0x62656c6c]);
+    if (rows.length > 0) return;
+    await sleep(20);
+  }
+  throw new Error('nobody took the migration lock');
+}

@@ -28,8 +28,9 @@ const PAIRED = `0-9\\uFF10-\\uFF19${LETTER}`;
  *
  * Built concurrently, outside a transaction: on a large table a plain build would hold up every
  * send meanwhile (39 s for 1M messages, half of them Chinese), those of instances still running
- * during a rolling upgrade included. Each step can run again after an interruption; an index left
- * invalid by one is dropped first.
+ * during a rolling upgrade included. Meanwhile servers of the previous version waiting to migrate
+ * are cancelled (see whileCancellingLockWaiters). Each step can run again after an interruption;
+ * an index left invalid by one is dropped first.
  */
 export class SearchEastAsianGrams1764100013000 implements MigrationInterface {
   name = 'SearchEastAsianGrams1764100013000';
@@ -49,14 +50,48 @@ export class SearchEastAsianGrams1764100013000 implements MigrationInterface {
           FROM regexp_matches(body, '[${PAIRED}]*[${LETTER}][${PAIRED}]*', 'g') AS r(m),
                generate_series(1, char_length(r.m[1]) - 1) AS i
       $fn$`);
-    // Concurrently too: a plain DROP would hold up sends while it waits for its lock.
-    await q.query(`DROP INDEX CONCURRENTLY IF EXISTS messages_body_cjk_idx`);
-    await q.query(`CREATE INDEX CONCURRENTLY messages_body_cjk_idx ON messages USING gin (bellhop_cjk_grams(body)) WHERE bellhop_has_cjk(body)`);
+    await whileCancellingLockWaiters(q, async () => {
+      // Concurrently too: a plain DROP would hold up sends while it waits for its lock.
+      await q.query(`DROP INDEX CONCURRENTLY IF EXISTS messages_body_cjk_idx`);
+      await q.query(`CREATE INDEX CONCURRENTLY messages_body_cjk_idx ON messages USING gin (bellhop_cjk_grams(body)) WHERE bellhop_has_cjk(body)`);
+    });
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX CONCURRENTLY IF EXISTS messages_body_cjk_idx`);
     await q.query(`DROP FUNCTION IF EXISTS bellhop_cjk_grams(text)`);
     await q.query(`DROP FUNCTION IF EXISTS bellhop_has_cjk(text)`);
+  }
+}
+
+/** The migration lock (runMigrations), as pg_locks shows a pg_advisory_lock(bigint) key: classid, objid. */
+const MIGRATION_LOCK = { classid: 0, objid: 0x62656c6c };
+
+/**
+ * Runs `build` while cancelling, every half second, the sessions that wait for the migration lock.
+ * Servers of versions before this one wait for it in pg_advisory_lock, which holds a snapshot; a
+ * concurrent index build waits for every older snapshot to go, and the lock is held until the
+ * build ends, so each would wait for the other for ever. A cancelled server fails to start and is
+ * started again by whatever runs it; servers of this version never wait in the lock (they try it).
+ */
+async function whileCancellingLockWaiters(q: QueryRunner, build: () => Promise<void>): Promise<void> {
+  let building = true;
+  const sweeper = (async () => {
+    while (building) {
+      await q.connection
+        .query(
+          `SELECT pg_cancel_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 1 AND NOT granted AND pid <> pg_backend_pid()`,
+          [MIGRATION_LOCK.classid, MIGRATION_LOCK.objid],
+        )
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  try {
+    await build();
+  } finally {
+    building = false;
+    await sweeper;
   }
 }
