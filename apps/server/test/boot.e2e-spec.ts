@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.js';
+import { MIGRATION_LOCK_KEY } from '../src/database/migration-lock.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { sleep } from './support/ws.js';
@@ -95,11 +96,11 @@ describe('migrations', () => {
     const instances = [new DataSource(dataSourceOptions(db.url)), new DataSource(dataSourceOptions(db.url))];
     try {
       // Both instances find the lock taken, so one of them is still waiting for it while the other builds.
-      await holder.query('SELECT pg_advisory_lock($1)', [0x62656c6c]);
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       await Promise.all(instances.map((ds) => ds.initialize()));
       const running = instances.map((ds) => runMigrations(ds));
       await sleep(500);
-      await holder.query('SELECT pg_advisory_unlock($1)', [0x62656c6c]);
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
       const ran = await Promise.race([Promise.all(running), sleep(20_000).then(() => null)]);
       expect(ran?.flat()).toEqual(['SearchEastAsianGrams1764100013000']);
       const { rows } = await db.query<{ valid: boolean }>(`SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = 'messages_body_cjk_idx'::regclass`);
@@ -132,8 +133,8 @@ describe('migrations', () => {
       await ds.initialize();
       const running = runMigrations(ds);
       await eventuallyLocked(db);
-      const waited = previous.query('SELECT pg_advisory_lock($1)', [0x62656c6c]).then(
-        () => previous.query('SELECT pg_advisory_unlock($1)', [0x62656c6c]).then(() => 'locked'),
+      const waited = previous.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]).then(
+        () => previous.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).then(() => 'locked'),
         (err: { code?: string }) => err.code,
       );
       const ran = await Promise.race([running, sleep(30_000).then(() => null)]);
@@ -151,7 +152,7 @@ describe('migrations', () => {
 /** Waits until some session holds the migration lock. */
 async function eventuallyLocked(db: TestDatabase): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [0x62656c6c]);
+    const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`, [MIGRATION_LOCK_KEY]);
     if (rows.length > 0) return;
     await sleep(20);
   }

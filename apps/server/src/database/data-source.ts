@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AnswerDeadlineClient } from './answer-deadline-client.js';
 import { InitialSchema1764100000000 } from './migrations/1764100000000-InitialSchema.js';
@@ -10,6 +11,7 @@ import { SendBatchPlans1764100008000 } from './migrations/1764100008000-SendBatc
 import { SearchIndexWithoutPendingList1764100009000 } from './migrations/1764100009000-SearchIndexWithoutPendingList.js';
 import { SearchIndexMergedInBulk1764100010000 } from './migrations/1764100010000-SearchIndexMergedInBulk.js';
 import { SendBatchLocksConversationsOnly1764100011000 } from './migrations/1764100011000-SendBatchLocksConversationsOnly.js';
+import { MIGRATION_LOCK_KEY } from './migration-lock.js';
 import { SendBatchDeadline1764100012000 } from './migrations/1764100012000-SendBatchDeadline.js';
 import { SearchEastAsianGrams1764100013000 } from './migrations/1764100013000-SearchEastAsianGrams.js';
 import { ReadCursorOrigin1764100014000 } from './migrations/1764100014000-ReadCursorOrigin.js';
@@ -17,8 +19,6 @@ import { ReadCursorOrigin1764100014000 } from './migrations/1764100014000-ReadCu
 /** Every migration, in order. Migrations are never edited once merged: add a new one. */
 export const migrations = [InitialSchema1764100000000, RealtimeSockets1764100002000, SendBatchFunction1764100004000, OpenSocketFunction1764100005000, HotConversationUpdates1764100006000, OpenSocketsBatch1764100007000, SendBatchPlans1764100008000, SearchIndexWithoutPendingList1764100009000, SearchIndexMergedInBulk1764100010000, SendBatchLocksConversationsOnly1764100011000, SendBatchDeadline1764100012000, SearchEastAsianGrams1764100013000, ReadCursorOrigin1764100014000];
 
-/** Fixed key for the advisory lock that serialises migrations across instances starting together. */
-const MIGRATION_LOCK_KEY = 0x62656c6c; // "bell"
 
 /**
  * Options for a data source on `url`. `statementTimeoutMs`: the server's own connections cancel any
@@ -100,7 +100,7 @@ export async function runMigrations(ds: DataSource): Promise<string[]> {
     for (;;) {
       const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY])) as { locked: boolean }[];
       if (locked) break;
-      await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_RETRY_MS));
+      await sleep(MIGRATION_LOCK_RETRY_MS);
     }
     const ran = await ds.runMigrations({ transaction: 'each' });
     return ran.map((m) => m.name);

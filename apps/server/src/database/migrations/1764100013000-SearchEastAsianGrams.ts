@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { MIGRATION_LOCK_KEY } from '../migration-lock.js';
 
 /**
  * The letters of Chinese, Japanese and Korean that a search looks for inside the text (see
@@ -64,9 +66,6 @@ export class SearchEastAsianGrams1764100013000 implements MigrationInterface {
   }
 }
 
-/** The migration lock (runMigrations), as pg_locks shows a pg_advisory_lock(bigint) key: classid, objid. */
-const MIGRATION_LOCK = { classid: 0, objid: 0x62656c6c };
-
 /**
  * Runs `build` while cancelling, every half second, the sessions that wait for the migration lock.
  * Servers of versions before this one wait for it in pg_advisory_lock, which holds a snapshot; a
@@ -81,11 +80,11 @@ async function whileCancellingLockWaiters(q: QueryRunner, build: () => Promise<v
       await q.connection
         .query(
           `SELECT pg_cancel_backend(pid) FROM pg_locks
-            WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 1 AND NOT granted AND pid <> pg_backend_pid()`,
-          [MIGRATION_LOCK.classid, MIGRATION_LOCK.objid],
+            WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1 AND NOT granted AND pid <> pg_backend_pid()`,
+          [MIGRATION_LOCK_KEY],
         )
         .catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   })();
   try {

@@ -7,9 +7,9 @@
  * The letters counted as East Asian are the same ranges as the database's `bellhop_has_cjk` and
  * `bellhop_cjk_grams` (migration SearchEastAsianGrams): Han, kana with the long-vowel mark ー,
  * Hangul. The index holds every pair of neighbouring characters in each run of such letters and
- * digits, ASCII or full-width, in a message (3楼 gives 3楼, 早餐 早餐); a search asks the index for its runs' pairs,
- * then checks the candidates' text. A run of one letter has no pair: it is only checked in the
- * text. The ranges hold no punctuation: 。、「」 split runs as spaces do.
+ * digits, ASCII or full-width, in a message (3楼 gives 3楼, 早餐 早餐); a search asks the index for
+ * its runs' pairs, then checks the candidates' text. A run of one letter has no pair: it is only
+ * checked in the text. The ranges hold no punctuation: 。、「」 split runs as spaces do.
  */
 export const EAST_ASIAN_LETTER =
   '\\u3005-\\u3007\\u303B\\u3041-\\u309F\\u30A1-\\u30FA\\u30FC-\\u30FF\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF\\uF900-\\uFAFF\\uFF66-\\uFF9F' +
