@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { describeError } from '../../app/errors';
 import { usePhrase, type Phrase } from '../../app/phrase';
 import { api, ApiError } from '../../lib/api';
+import { BusyButton } from '../../ui/BusyButton';
 import { ConfirmStep } from '../../ui/ConfirmStep';
 import { EmptyState } from '../../ui/EmptyState';
 import { ErrorNote } from '../../ui/ErrorNote';
@@ -227,17 +228,9 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
           <option value="agent">{t('staff.role.agent')}</option>
           <option value="admin">{t('staff.role.admin')}</option>
         </select>
-        <button
-          type="button"
-          className="btn btn--small"
-          aria-disabled={busy || undefined}
-          onClick={() => {
-            if (!busy) setResetting((v) => !v);
-          }}
-          aria-expanded={resetting}
-        >
+        <BusyButton className="btn btn--small" busy={busy} onClick={() => setResetting((v) => !v)} aria-expanded={resetting}>
           {t('staff.admin.resetPassword')}
-        </button>
+        </BusyButton>
         {isSelf ? null : confirmingDisable ? (
           <ConfirmStep
             label={t('staff.admin.confirmDisable', { name: user.displayName })}
@@ -249,19 +242,17 @@ function StaffRow({ user, isSelf, onChanged }: { user: StaffUser; isSelf: boolea
             onCancel={() => setConfirmingDisable(false)}
           />
         ) : (
-          <button
+          <BusyButton
             ref={toggle}
-            type="button"
             className={`btn btn--small${user.disabled ? '' : ' btn--danger'}`}
-            aria-disabled={busy || undefined}
+            busy={busy}
             onClick={() => {
-              if (busy) return;
               if (user.disabled) void patch({ disabled: false }, (t) => t('staff.admin.enabledNow'));
               else setConfirmingDisable(true);
             }}
           >
             {user.disabled ? t('staff.admin.enable') : t('staff.admin.disable')}
-          </button>
+          </BusyButton>
         )}
       </div>
       {resetting ? (

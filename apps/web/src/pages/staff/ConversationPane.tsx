@@ -7,6 +7,7 @@ import { ChatPanel } from '../../features/chat/ChatPanel';
 import { formatDate } from '../../features/chat/format';
 import { useConversation, type Participant } from '../../features/chat/useConversation';
 import { api, ApiError } from '../../lib/api';
+import { BusyButton } from '../../ui/BusyButton';
 import { ErrorNote } from '../../ui/ErrorNote';
 import { guestFullName } from './guestName';
 import { useStaff } from './StaffContext';
@@ -184,16 +185,9 @@ export function ConversationPane({ conversationId }: { conversationId: string })
                 replaced or disabled takes the keyboard focus with it. No reopening once the guest
                 has checked out: nobody could answer there. */}
             {summary.status === 'open' || !checkedOut ? (
-              <button
-                type="button"
-                className="btn btn--small"
-                aria-disabled={busy || undefined}
-                onClick={() => {
-                  if (!busy) void update({ status: summary.status === 'open' ? 'resolved' : 'open' });
-                }}
-              >
+              <BusyButton className="btn btn--small" busy={busy} onClick={() => void update({ status: summary.status === 'open' ? 'resolved' : 'open' })}>
                 {summary.status === 'open' ? t('staff.conversation.resolve') : t('staff.conversation.reopen')}
-              </button>
+              </BusyButton>
             ) : null}
             <details className="menu">
               <summary className="btn btn--small btn--ghost" aria-busy={downloading}>
